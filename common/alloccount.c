@@ -21,8 +21,8 @@ on_malloc(const volatile void *p, size_t n)
 	(void)p;
 	(void)n;
 	if (thread_counter != NULL)
-		atomic_fetch_add_explicit(thread_counter, 1,
-		    memory_order_relaxed);
+		atomic_fetch_add_explicit(
+		    thread_counter, 1, memory_order_relaxed);
 }
 
 static void

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DNAME_MAX 255	   /* wire length, root label included */
+#define DNAME_MAX 255      /* wire length, root label included */
 #define DNAME_LABEL_MAX 63 /* octets in one label */
 /* longest presentation form: every octet as \DDD, plus dots and NUL */
 #define DNAME_STR_MAX (DNAME_MAX * 4 + 2)

@@ -66,8 +66,8 @@ evloop_free(struct evloop *l)
 int
 evloop_run(struct evloop *l)
 {
-	return event_base_loop(l->base, EVLOOP_NO_EXIT_ON_EMPTY) < 0 ? ERR_IO :
-									    0;
+	return event_base_loop(l->base, EVLOOP_NO_EXIT_ON_EMPTY) < 0 ? ERR_IO
+	                                                             : 0;
 }
 
 void
@@ -119,7 +119,8 @@ evloop_now_ms(struct evloop *l)
 		struct timespec ts;
 
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+		return (uint64_t)ts.tv_sec * 1000 +
+		       (uint64_t)ts.tv_nsec / 1000000;
 	}
 	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 }
@@ -185,7 +186,7 @@ ev_watch_set(struct ev_watch *w, int what)
 {
 	event_del(w->ev);
 	if (event_assign(w->ev, w->loop->base, w->fd, to_libevent(what),
-		watch_fire, w) != 0)
+	        watch_fire, w) != 0)
 		return ERR_IO;
 	return event_add(w->ev, NULL) == 0 ? 0 : ERR_IO;
 }

@@ -36,8 +36,8 @@ uint64_t evloop_now_ms(struct evloop *l);
 
 /* A persistent watch of `fd` for `what` (EVW_READ|EVW_WRITE). Created
  * stopped. Free it before closing the fd. */
-struct ev_watch *ev_watch_new(struct evloop *l, int fd, int what,
-    ev_fd_cb cb, void *arg);
+struct ev_watch *ev_watch_new(
+    struct evloop *l, int fd, int what, ev_fd_cb cb, void *arg);
 int ev_watch_start(struct ev_watch *w);
 void ev_watch_stop(struct ev_watch *w);
 /* Changes the events watched (stops and restarts the watch). */
@@ -52,8 +52,8 @@ bool ev_timer_pending(const struct ev_timer *t);
 void ev_timer_free(struct ev_timer *t);
 
 /* A signal handler run on the loop's thread. */
-struct ev_signal *ev_signal_new(struct evloop *l, int signo, ev_cb cb,
-    void *arg);
+struct ev_signal *ev_signal_new(
+    struct evloop *l, int signo, ev_cb cb, void *arg);
 void ev_signal_free(struct ev_signal *s);
 
 /* The libevent base, for modules that wrap libevent features (HTTP).

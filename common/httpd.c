@@ -60,8 +60,8 @@ httpd_new(struct evloop *l, const char *addr, char *err, size_t errlen)
 		strcpy(host, "0.0.0.0");
 	else
 		str_addr((struct sockaddr *)&ss, host);
-	h->sock = evhttp_bind_socket_with_handle(h->http, host,
-	    str_port((struct sockaddr *)&ss));
+	h->sock = evhttp_bind_socket_with_handle(
+	    h->http, host, str_port((struct sockaddr *)&ss));
 	if (h->sock == NULL) {
 		snprintf(err, errlen, "listen tcp %s: cannot bind", addr);
 		evhttp_free(h->http);
@@ -91,8 +91,8 @@ dispatch(struct evhttp_request *req, void *arg)
 		evbuffer_add(buf, rep.body, rep.len);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", rep.content_type);
-	evhttp_send_reply(req, rep.status, rep.status == 200 ? "OK" : "Error",
-	    buf);
+	evhttp_send_reply(
+	    req, rep.status, rep.status == 200 ? "OK" : "Error", buf);
 	if (buf != NULL)
 		evbuffer_free(buf);
 	free(rep.body);

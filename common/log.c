@@ -60,7 +60,8 @@ log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 	m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	if (m < 0)
 		return;
-	n += (size_t)m < sizeof(line) - n - 1 ? (size_t)m : sizeof(line) - n - 2;
+	n +=
+	    (size_t)m < sizeof(line) - n - 1 ? (size_t)m : sizeof(line) - n - 2;
 	line[n++] = '\n';
 	write_all(line, n);
 }

@@ -168,8 +168,8 @@ uint16_t
 str_port(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)(const void *)sa)
-			->sin6_port);
+		return ntohs(
+		    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
 	if (sa->sa_family == AF_INET)
 		return ntohs(
 		    ((const struct sockaddr_in *)(const void *)sa)->sin_port);

@@ -91,18 +91,18 @@ struct dns_query {
 	uint16_t flags;
 	uint8_t opcode;
 	uint16_t qdcount, ancount, nscount, arcount;
-	uint8_t qname[DNAME_MAX];  /* as received (case kept), uncompressed */
-	uint8_t lname[DNAME_MAX];  /* lower-cased */
+	uint8_t qname[DNAME_MAX]; /* as received (case kept), uncompressed */
+	uint8_t lname[DNAME_MAX]; /* lower-cased */
 	uint16_t qname_len;
 	uint16_t qtype, qclass;
-	uint16_t question_end;	   /* offset just past the question */
-	bool edns;		   /* an OPT RR was present */
+	uint16_t question_end; /* offset just past the question */
+	bool edns;             /* an OPT RR was present */
 	uint8_t edns_version;
 	bool edns_do;
-	uint16_t edns_size;	   /* client's payload size as sent */
-	bool edns_nsid;		   /* NSID option present */
-	uint16_t opt_offset;	   /* offset of the OPT RR (owner byte) */
-	uint16_t tsig_offset;	   /* offset of a TSIG RR, 0 if none */
+	uint16_t edns_size;   /* client's payload size as sent */
+	bool edns_nsid;       /* NSID option present */
+	uint16_t opt_offset;  /* offset of the OPT RR (owner byte) */
+	uint16_t tsig_offset; /* offset of a TSIG RR, 0 if none */
 };
 
 /* Parses a query strictly. Returns 0 when it is well formed,
@@ -126,7 +126,7 @@ static inline uint32_t
 wire_get32(const uint8_t *p)
 {
 	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | p[3];
+	       ((uint32_t)p[2] << 8) | p[3];
 }
 
 static inline void

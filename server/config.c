@@ -33,7 +33,8 @@ config_free(struct config *c)
 
 		for (size_t j = sb->nplugins; j-- > 0;)
 			if (sb->plugins[j].ops->teardown != NULL)
-				sb->plugins[j].ops->teardown(sb->plugins[j].ctx);
+				sb->plugins[j].ops->teardown(
+				    sb->plugins[j].ctx);
 		free(sb->plugins);
 		free(sb->chain);
 		free(sb->binds);
@@ -74,15 +75,15 @@ add_addr(struct bind_addr **arr, size_t *n, const struct sockaddr *sa,
 }
 
 int
-server_block_add_bind(struct server_block *sb, const struct sockaddr *sa,
-    socklen_t salen)
+server_block_add_bind(
+    struct server_block *sb, const struct sockaddr *sa, socklen_t salen)
 {
 	return add_addr(&sb->binds, &sb->nbinds, sa, salen);
 }
 
 int
-server_block_add_bind_except(struct server_block *sb,
-    const struct sockaddr *sa, socklen_t salen)
+server_block_add_bind_except(
+    struct server_block *sb, const struct sockaddr *sa, socklen_t salen)
 {
 	return add_addr(&sb->excepts, &sb->nexcepts, sa, salen);
 }
@@ -94,13 +95,14 @@ same_ip(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 		return false;
 	if (a->ss_family == AF_INET)
 		return memcmp(&((const struct sockaddr_in *)(const void *)a)
-				   ->sin_addr,
-			   &((const struct sockaddr_in *)(const void *)b)
-				->sin_addr,
-			   4) == 0;
-	return memcmp(&((const struct sockaddr_in6 *)(const void *)a)->sin6_addr,
-		   &((const struct sockaddr_in6 *)(const void *)b)->sin6_addr,
-		   16) == 0;
+		                   ->sin_addr,
+		           &((const struct sockaddr_in *)(const void *)b)
+		                ->sin_addr,
+		           4) == 0;
+	return memcmp(
+	           &((const struct sockaddr_in6 *)(const void *)a)->sin6_addr,
+	           &((const struct sockaddr_in6 *)(const void *)b)->sin6_addr,
+	           16) == 0;
 }
 
 static void
@@ -117,7 +119,7 @@ is_wildcard(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET)
 		return ((const struct sockaddr_in *)(const void *)ss)
-			   ->sin_addr.s_addr == htonl(INADDR_ANY);
+		           ->sin_addr.s_addr == htonl(INADDR_ANY);
 	return IN6_IS_ADDR_UNSPECIFIED(
 	    &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
 }
@@ -146,8 +148,7 @@ cmp_routes(const void *a, const void *b)
 
 /* Adds the block's zones to the group of every address it listens on. */
 static int
-route_block(struct config *c, struct server_block *sb, char *err,
-    size_t errlen)
+route_block(struct config *c, struct server_block *sb, char *err, size_t errlen)
 {
 	struct bind_addr wild[2];
 	const struct bind_addr *addrs = sb->binds;
@@ -184,8 +185,8 @@ route_block(struct config *c, struct server_block *sb, char *err,
 				continue;
 			g = find_group(c, key->scheme, &addrs[a].ss, key->port);
 			if (g == NULL) {
-				struct listen_group *ng = realloc(c->groups,
-				    (c->ngroups + 1) * sizeof(*ng));
+				struct listen_group *ng = realloc(
+				    c->groups, (c->ngroups + 1) * sizeof(*ng));
 				char ip[64];
 
 				if (ng == NULL)
@@ -201,13 +202,13 @@ route_block(struct config *c, struct server_block *sb, char *err,
 				if (is_wildcard(&g->addr))
 					ip[0] = '\0';
 				else
-					str_addr((struct sockaddr *)&g->addr,
-					    ip);
+					str_addr(
+					    (struct sockaddr *)&g->addr, ip);
 				snprintf(g->name, sizeof(g->name),
 				    g->addr.ss_family == AF_INET6 &&
-					    ip[0] != '\0' ?
-					"%s://[%s]:%u" :
-					"%s://%s:%u",
+				            ip[0] != '\0'
+				        ? "%s://[%s]:%u"
+				        : "%s://%s:%u",
 				    key->scheme == CF_TLS ? "tls" : "dns", ip,
 				    key->port);
 			}
@@ -215,11 +216,13 @@ route_block(struct config *c, struct server_block *sb, char *err,
 				if (dname_equal(g->routes[i].zone, zone) &&
 				    g->routes[i].sb != sb) {
 					snprintf(err, errlen,
-					    "%s:%d - Error during parsing: zone "
+					    "%s:%d - Error during parsing: "
+					    "zone "
 					    "'%s' on port %u is already served "
 					    "by the block at %s:%d",
 					    key->file, key->line, key->zone,
-					    key->port, g->routes[i].sb->cfb->file,
+					    key->port,
+					    g->routes[i].sb->cfb->file,
 					    g->routes[i].sb->cfb->line);
 					return ERR_CONFIG;
 				}
@@ -376,8 +379,8 @@ fail:
 }
 
 struct config *
-config_load(const char *path, uint16_t default_port, int nworkers,
-    char *err, size_t errlen)
+config_load(const char *path, uint16_t default_port, int nworkers, char *err,
+    size_t errlen)
 {
 	struct corefile *cf;
 
@@ -396,7 +399,7 @@ static bool
 same_listener(const struct listener *a, const struct listener *b)
 {
 	return a->kind == b->kind && a->grp->port == b->grp->port &&
-	    same_ip(&a->grp->addr, &b->grp->addr);
+	       same_ip(&a->grp->addr, &b->grp->addr);
 }
 
 static int
@@ -410,7 +413,7 @@ open_socket(const struct listener *l, char *err, size_t errlen, bool *skip)
 	*skip = false;
 	fd = socket(fam,
 	    (l->kind == LST_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
-		SOCK_CLOEXEC,
+	        SOCK_CLOEXEC,
 	    0);
 	if (fd < 0) {
 		if (fam == AF_INET6 && is_wildcard(&g->addr) &&
@@ -431,8 +434,8 @@ open_socket(const struct listener *l, char *err, size_t errlen, bool *skip)
 	if (l->kind == LST_UDP && is_wildcard(&g->addr)) {
 		/* answer from the address the query was sent to */
 		if (fam == AF_INET)
-			setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one,
-			    sizeof(one));
+			setsockopt(
+			    fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 		else
 			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
 			    sizeof(one));
@@ -450,15 +453,15 @@ open_socket(const struct listener *l, char *err, size_t errlen, bool *skip)
 		goto fail;
 	return fd;
 fail:
-	snprintf(err, errlen, "listen %s %s: %s", what, g->name,
-	    strerror(errno));
+	snprintf(
+	    err, errlen, "listen %s %s: %s", what, g->name, strerror(errno));
 	close(fd);
 	return -1;
 }
 
 int
-config_open_listeners(struct config *c, struct config *old, char *err,
-    size_t errlen)
+config_open_listeners(
+    struct config *c, struct config *old, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < c->nlisteners; i++) {
 		struct listener *l = &c->listeners[i];
@@ -469,7 +472,8 @@ config_open_listeners(struct config *c, struct config *old, char *err,
 			    old->listeners[j].fds[0] >= 0)
 				prev = &old->listeners[j];
 		if (prev != NULL && old->nworkers == c->nworkers) {
-			memcpy(l->fds, prev->fds, (size_t)c->nworkers * sizeof(int));
+			memcpy(l->fds, prev->fds,
+			    (size_t)c->nworkers * sizeof(int));
 			l->fds_inherited = true;
 			continue;
 		}
@@ -480,7 +484,7 @@ config_open_listeners(struct config *c, struct config *old, char *err,
 			if (l->fds[w] < 0 && skip) {
 				if (w == 0)
 					log_warn("no IPv6 on this host: not "
-						 "listening on %s",
+					         "listening on %s",
 					    l->grp->name);
 				break;
 			}
@@ -529,7 +533,7 @@ config_start(struct config *c, char *err, size_t errlen)
 			if (sb->plugins[j].ops->start == NULL)
 				continue;
 			if ((rc = sb->plugins[j].ops->start(
-				 sb->plugins[j].ctx)) != 0) {
+			         sb->plugins[j].ctx)) != 0) {
 				snprintf(err, errlen,
 				    "plugin/%s: start failed: %s",
 				    sb->plugins[j].ops->name, err_str(rc));

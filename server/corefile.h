@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 struct cf_token {
-	char *text;	  /* unquoted, escapes and {$ENV} resolved */
+	char *text;       /* unquoted, escapes and {$ENV} resolved */
 	const char *file; /* interned; owned by the struct corefile */
 	int line;
 	bool quoted;
@@ -69,8 +69,8 @@ struct corefile {
  * folder of the file that imports them. Keys without a port get
  * `default_port`. Returns NULL on error with "FILE:LINE - message" in
  * `err`. Caller frees with corefile_free(). */
-struct corefile *corefile_parse_file(const char *path, uint16_t default_port,
-    char *err, size_t errlen);
+struct corefile *corefile_parse_file(
+    const char *path, uint16_t default_port, char *err, size_t errlen);
 
 /* Same, from memory. `name` is used in messages, `dir` resolves relative
  * imports (NULL: current directory). */
@@ -93,10 +93,10 @@ void corefile_free(struct corefile *cf);
 struct cf_disp {
 	const struct cf_directive *dirs; /* borrowed */
 	size_t ndirs;
-	size_t di;	/* current directive, (size_t)-1 before the first */
-	size_t ti;	/* current token within dirs[di] */
-	int nesting;	/* depth inside the current block while iterating */
-	char *err;	/* where cf_errf writes */
+	size_t di;   /* current directive, (size_t)-1 before the first */
+	size_t ti;   /* current token within dirs[di] */
+	int nesting; /* depth inside the current block while iterating */
+	char *err;   /* where cf_errf writes */
 	size_t errlen;
 };
 

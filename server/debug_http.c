@@ -110,8 +110,7 @@ vars(const char *path, struct httpd_reply *r, void *arg)
 }
 
 struct httpd *
-debug_http_start(struct evloop *l, const char *addr, char *err,
-    size_t errlen)
+debug_http_start(struct evloop *l, const char *addr, char *err, size_t errlen)
 {
 	struct httpd *h = httpd_new(l, addr, err, errlen);
 

@@ -10,8 +10,8 @@ struct httpd;
 
 /* Serves /debug/vars on `addr` from the main loop. NULL with a message
  * in err. Caller frees with httpd_free(). */
-struct httpd *debug_http_start(struct evloop *l, const char *addr, char *err,
-    size_t errlen);
+struct httpd *debug_http_start(
+    struct evloop *l, const char *addr, char *err, size_t errlen);
 
 /* Counters the main thread keeps (reloads). */
 extern uint64_t debug_reloads_ok, debug_reloads_failed;

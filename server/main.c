@@ -31,26 +31,25 @@ static struct evloop *main_loop;
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "Usage of coredns:\n"
-	    "  -conf string\n"
-	    "\tCorefile to load (default \"Corefile\")\n"
-	    "  -dns.port string, -p string\n"
-	    "\tDefault port (default \"53\")\n"
-	    "  -pidfile string\n"
-	    "\tPath to write pid file\n"
-	    "  -plugins\n"
-	    "\tList installed plugins\n"
-	    "  -quiet\n"
-	    "\tQuiet mode (no initialization output)\n"
-	    "  -validate\n"
-	    "\tCheck the Corefile and exit: 0 valid, 1 invalid\n"
-	    "  -version\n"
-	    "\tShow version\n"
-	    "  -workers int\n"
-	    "\tWorker threads (default: one per core)\n"
-	    "  -debug.addr string\n"
-	    "\tServe /debug/vars (worker counters) on ADDR:PORT\n");
+	fprintf(f, "Usage of coredns:\n"
+	           "  -conf string\n"
+	           "\tCorefile to load (default \"Corefile\")\n"
+	           "  -dns.port string, -p string\n"
+	           "\tDefault port (default \"53\")\n"
+	           "  -pidfile string\n"
+	           "\tPath to write pid file\n"
+	           "  -plugins\n"
+	           "\tList installed plugins\n"
+	           "  -quiet\n"
+	           "\tQuiet mode (no initialization output)\n"
+	           "  -validate\n"
+	           "\tCheck the Corefile and exit: 0 valid, 1 invalid\n"
+	           "  -version\n"
+	           "\tShow version\n"
+	           "  -workers int\n"
+	           "\tWorker threads (default: one per core)\n"
+	           "  -debug.addr string\n"
+	           "\tServe /debug/vars (worker counters) on ADDR:PORT\n");
 }
 
 static int
@@ -106,7 +105,7 @@ reload(void *arg)
 	}
 	if (workers_switch(next) != 0)
 		log_warn("reload: a worker was slow to take the new "
-			 "configuration");
+		         "configuration");
 	config_close_unused(current, next);
 	config_unref(current);
 	current = next;
@@ -222,8 +221,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "flag provided but not defined: %s\n",
-			    a);
+			fprintf(
+			    stderr, "flag provided but not defined: %s\n", a);
 			usage(stderr);
 			return 2;
 		}
@@ -264,9 +263,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
-	if (debug_addr != NULL &&
-	    (dbg = debug_http_start(main_loop, debug_addr, err,
-		 sizeof(err))) == NULL) {
+	if (debug_addr != NULL && (dbg = debug_http_start(main_loop, debug_addr,
+	                               err, sizeof(err))) == NULL) {
 		fprintf(stderr, "-debug.addr: %s\n", err);
 		goto out;
 	}

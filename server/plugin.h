@@ -21,9 +21,9 @@ enum pl_status {
 
 /* What a plugin's setup sees: its directives in one server block. */
 struct plugin_setup {
-	struct cf_disp disp;	     /* every occurrence of the directive */
-	struct server_block *block;  /* the block being configured */
-	const struct cf_key *keys;   /* the block's zones */
+	struct cf_disp disp;        /* every occurrence of the directive */
+	struct server_block *block; /* the block being configured */
+	const struct cf_key *keys;  /* the block's zones */
 	size_t nkeys;
 };
 
@@ -60,11 +60,11 @@ int plugin_index(const char *name);
 
 /* Block settings that setup-only plugins change. */
 /* Adds a listen address (literal IP, no port) to the block. */
-int server_block_add_bind(struct server_block *sb, const struct sockaddr *sa,
-    socklen_t salen);
+int server_block_add_bind(
+    struct server_block *sb, const struct sockaddr *sa, socklen_t salen);
 /* Excludes an address from the block's binds. */
-int server_block_add_bind_except(struct server_block *sb,
-    const struct sockaddr *sa, socklen_t salen);
+int server_block_add_bind_except(
+    struct server_block *sb, const struct sockaddr *sa, socklen_t salen);
 
 /* Plugin-prefixed logging: "plugin/NAME: message". */
 #define plog_err(name, fmt, ...) log_err("plugin/%s: " fmt, name, ##__VA_ARGS__)

@@ -247,7 +247,7 @@ reply_init(struct request *req, uint16_t rcode)
 {
 	struct wire_writer *w = &req->ww;
 	uint16_t flags = FLAG_QR | (uint16_t)(req->q.opcode << 11) |
-	    (req->q.flags & (FLAG_RD | FLAG_CD));
+	                 (req->q.flags & (FLAG_RD | FLAG_CD));
 
 	wire_writer_init(w, req->tx, REQ_BUF_SIZE - 1 - 11 - REQ_OPTS_SIZE);
 	wire_put16(req->tx, req->q.id);
@@ -334,7 +334,8 @@ reply_add_rr(struct request *req, enum section sec, const uint8_t *owner,
 		return ERR_SPACE;
 	if (wire_put_name(w, owner, true) != 0 || wire_put_u16(w, type) != 0 ||
 	    wire_put_u16(w, cls) != 0 || wire_put_u32(w, ttl) != 0 ||
-	    wire_put_u16(w, rdlen) != 0 || wire_put_bytes(w, rdata, rdlen) != 0) {
+	    wire_put_u16(w, rdlen) != 0 ||
+	    wire_put_bytes(w, rdata, rdlen) != 0) {
 		w->len = mark;
 		w->nptrs = nptrs;
 		return ERR_SPACE;
@@ -362,13 +363,13 @@ reply_add_txt(struct request *req, enum section sec, const uint8_t *owner,
 		o += chunk;
 		p += chunk;
 	} while (p < n);
-	return reply_add_rr(req, sec, owner, TYPE_TXT, cls, ttl, rd,
-	    (uint16_t)o);
+	return reply_add_rr(
+	    req, sec, owner, TYPE_TXT, cls, ttl, rd, (uint16_t)o);
 }
 
 int
-reply_add_edns_option(struct request *req, uint16_t code, const void *data,
-    uint16_t len)
+reply_add_edns_option(
+    struct request *req, uint16_t code, const void *data, uint16_t len)
 {
 	if (!req->q.edns)
 		return 0;

@@ -88,8 +88,8 @@ int reply_add_rr(struct request *req, enum section sec, const uint8_t *owner,
 int reply_add_txt(struct request *req, enum section sec, const uint8_t *owner,
     uint16_t cls, uint32_t ttl, const char *text);
 /* An EDNS option for the reply's OPT record (ignored without EDNS). */
-int reply_add_edns_option(struct request *req, uint16_t code,
-    const void *data, uint16_t len);
+int reply_add_edns_option(
+    struct request *req, uint16_t code, const void *data, uint16_t len);
 /* The reply's wire bytes as built so far (before OPT/truncation). */
 const uint8_t *reply_packet(const struct request *req, size_t *len);
 bool reply_started(const struct request *req);

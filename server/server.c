@@ -48,19 +48,19 @@ finish_wire(struct request *req)
 {
 	struct wire_writer *w = &req->ww;
 	size_t limit = REQ_BUF_SIZE - 1;
-	uint16_t bufsize = req->sb != NULL ? req->sb->bufsize :
-					       EDNS_DEFAULT_SIZE;
+	uint16_t bufsize =
+	    req->sb != NULL ? req->sb->bufsize : EDNS_DEFAULT_SIZE;
 
 	if (req->proto == PROTO_UDP) {
 		if (req->q.edns) {
-			limit = req->q.edns_size < EDNS_MIN_SIZE ?
-			    EDNS_MIN_SIZE :
-			    req->q.edns_size;
+			limit = req->q.edns_size < EDNS_MIN_SIZE
+			            ? EDNS_MIN_SIZE
+			            : req->q.edns_size;
 			if (limit > EDNS_MAX_SIZE)
 				limit = EDNS_MAX_SIZE;
 			if (limit > bufsize)
-				limit = bufsize < EDNS_MIN_SIZE ? EDNS_MIN_SIZE :
-								  bufsize;
+				limit = bufsize < EDNS_MIN_SIZE ? EDNS_MIN_SIZE
+				                                : bufsize;
 		} else {
 			limit = 512;
 		}
@@ -70,9 +70,10 @@ finish_wire(struct request *req)
 
 		if (w->len + optsz > limit && req->proto == PROTO_UDP) {
 			/* truncate: header and question only */
-			w->len = req->q.question_end > 0 ?
-			    (size_t)(DNS_HDR_LEN + req->q.qname_len + 4) :
-			    DNS_HDR_LEN;
+			w->len =
+			    req->q.question_end > 0
+			        ? (size_t)(DNS_HDR_LEN + req->q.qname_len + 4)
+			        : DNS_HDR_LEN;
 			memset(req->tx + 6, 0, 6);
 			reply_set_flags(req, FLAG_TC, 0);
 			if (w->len + optsz > limit)
@@ -88,11 +89,12 @@ finish_wire(struct request *req)
 		wire_put16(req->tx + w->len + 9, (uint16_t)(optsz - 11));
 		memcpy(req->tx + w->len + 11, req->opts, optsz - 11);
 		w->len += optsz;
-		wire_put16(req->tx + 10, (uint16_t)(wire_get16(req->tx + 10) + 1));
+		wire_put16(
+		    req->tx + 10, (uint16_t)(wire_get16(req->tx + 10) + 1));
 	} else if (w->len > limit) {
-		w->len = req->q.question_end > 0 ?
-		    (size_t)(DNS_HDR_LEN + req->q.qname_len + 4) :
-		    DNS_HDR_LEN;
+		w->len = req->q.question_end > 0
+		             ? (size_t)(DNS_HDR_LEN + req->q.qname_len + 4)
+		             : DNS_HDR_LEN;
 		memset(req->tx + 6, 0, 6);
 		reply_set_flags(req, FLAG_TC, 0);
 	}
@@ -137,8 +139,8 @@ run_chain(struct request *req)
 			if (req->drop)
 				return REQ_DROP;
 			if (!req->started) {
-				request_set_error(req, "plugin/%s: no reply",
-				    ce->ops->name);
+				request_set_error(
+				    req, "plugin/%s: no reply", ce->ops->name);
 				reply_init(req, RCODE_SERVFAIL);
 			}
 			req->replied_by = ce->ops->name;
@@ -149,8 +151,8 @@ run_chain(struct request *req)
 		case PL_ERROR:
 		default:
 			if (req->err[0] == '\0')
-				request_set_error(req, "plugin/%s: failed",
-				    ce->ops->name);
+				request_set_error(
+				    req, "plugin/%s: failed", ce->ops->name);
 			req->replied_by = ce->ops->name;
 			reply_init(req, RCODE_SERVFAIL);
 			finish(req, req->pos);
@@ -173,8 +175,8 @@ route(const struct listen_group *grp, const uint8_t *qname)
 }
 
 enum req_result
-server_process(struct request *req, struct config *cfg,
-    struct listen_group *grp)
+server_process(
+    struct request *req, struct config *cfg, struct listen_group *grp)
 {
 	int rc;
 

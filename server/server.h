@@ -34,7 +34,7 @@ struct server_block {
 	const struct cf_block *cfb;  /* borrowed from config->cf */
 	struct chain_entry *plugins; /* every plugin set up, chain order */
 	size_t nplugins;
-	struct chain_entry *chain;   /* those with serve(), chain order */
+	struct chain_entry *chain; /* those with serve(), chain order */
 	size_t nchain;
 	struct bind_addr *binds; /* empty: wildcard v4 and v6 */
 	size_t nbinds;
@@ -56,7 +56,7 @@ struct listen_group {
 	struct sockaddr_storage addr; /* port included; may be a wildcard */
 	socklen_t addrlen;
 	uint16_t port;
-	char name[96];		  /* "dns://127.0.0.1:53" */
+	char name[96];             /* "dns://127.0.0.1:53" */
 	struct zone_route *routes; /* most labels first */
 	size_t nroutes;
 };
@@ -68,7 +68,7 @@ enum listener_kind { LST_UDP, LST_TCP };
 struct listener {
 	enum listener_kind kind;
 	struct listen_group *grp;
-	int *fds; /* one per worker, -1 if not open */
+	int *fds;           /* one per worker, -1 if not open */
 	bool fds_inherited; /* taken over from the previous generation */
 };
 
@@ -88,13 +88,13 @@ struct config {
 /* Builds a configuration from a parsed Corefile (takes ownership of
  * `cf`): runs every plugin's setup, checks zones and ports. NULL with
  * "FILE:LINE - message" in err on failure. -validate stops here. */
-struct config *config_build(struct corefile *cf, int nworkers, char *err,
-    size_t errlen);
+struct config *config_build(
+    struct corefile *cf, int nworkers, char *err, size_t errlen);
 /* Opens the sockets of `c`, reusing those of `old` (may be NULL) that
  * are still wanted. 0, or ERR_IO with a message in err (nothing of
  * `old` is touched). */
-int config_open_listeners(struct config *c, struct config *old, char *err,
-    size_t errlen);
+int config_open_listeners(
+    struct config *c, struct config *old, char *err, size_t errlen);
 /* Runs the plugins' start hooks. */
 int config_start(struct config *c, char *err, size_t errlen);
 /* Closes the sockets of `old` that `next` (may be NULL) does not use. */
@@ -127,16 +127,16 @@ struct request {
 	socklen_t remote_len;
 	struct sockaddr_storage local;
 	socklen_t local_len;
-	int fd;			/* UDP socket to answer on */
-	struct tcp_conn *conn;	/* TCP connection, NULL for UDP */
-	uint8_t pktinfo[64];	/* UDP: control data of the query */
+	int fd;                /* UDP socket to answer on */
+	struct tcp_conn *conn; /* TCP connection, NULL for UDP */
+	uint8_t pktinfo[64];   /* UDP: control data of the query */
 	size_t pktinfo_len;
 	/* routing */
 	struct config *cfg;
 	struct listen_group *grp;
 	struct server_block *sb;
 	const struct zone_route *route;
-	size_t pos; /* chain position being run */
+	size_t pos;   /* chain position being run */
 	bool cfg_ref; /* holds a reference on cfg (async) */
 	/* the reply */
 	uint8_t *tx; /* REQ_BUF_SIZE bytes */
@@ -167,8 +167,8 @@ void request_reset(struct request *req);
 /* Runs a received query through parsing, routing and the chain. On
  * REQ_REPLY the reply is in req->tx (req->txlen bytes). On REQ_ASYNC
  * the worker is told later through worker_request_done(). */
-enum req_result server_process(struct request *req, struct config *cfg,
-    struct listen_group *grp);
+enum req_result server_process(
+    struct request *req, struct config *cfg, struct listen_group *grp);
 
 uint64_t now_ns(void);
 void server_set_main_loop(struct evloop *l);

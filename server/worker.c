@@ -186,8 +186,8 @@ static void
 conn_flush(struct tcp_conn *c)
 {
 	while (c->woff < c->wlen) {
-		ssize_t n = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff,
-		    MSG_NOSIGNAL);
+		ssize_t n = send(
+		    c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -211,7 +211,8 @@ conn_flush(struct tcp_conn *c)
 	}
 	if (!c->writing) {
 		c->writing = true;
-		ev_watch_set(c->watch, c->eof ? EVW_WRITE : EVW_READ | EVW_WRITE);
+		ev_watch_set(
+		    c->watch, c->eof ? EVW_WRITE : EVW_READ | EVW_WRITE);
 	}
 }
 
@@ -258,7 +259,7 @@ conn_refresh_group(struct tcp_conn *c)
 		    l->grp->addr.ss_family == c->grp->addr.ss_family &&
 		    l->grp->addrlen == c->grp->addrlen &&
 		    memcmp(&l->grp->addr, &c->grp->addr, l->grp->addrlen) ==
-			0) {
+		        0) {
 			config_ref(cfg);
 			config_unref(c->cfg);
 			c->cfg = cfg;
@@ -316,22 +317,23 @@ conn_read(struct tcp_conn *c)
 		memcpy(&req->local, &c->local, c->local_len);
 		req->local_len = c->local_len;
 		req->conn = c;
-		atomic_fetch_add_explicit(&w->stats.queries, 1,
-		    memory_order_relaxed);
+		atomic_fetch_add_explicit(
+		    &w->stats.queries, 1, memory_order_relaxed);
 		res = server_process(req, c->cfg, c->grp);
 		if (res == REQ_ASYNC) {
 			c->pending++;
 			w->inflight++;
 			continue;
 		}
-		if (res == REQ_REPLY && conn_queue(c, req->tx, req->txlen) != 0) {
+		if (res == REQ_REPLY &&
+		    conn_queue(c, req->tx, req->txlen) != 0) {
 			req_put(w, req);
 			conn_close(c);
 			return;
 		}
 		if (res == REQ_DROP)
-			atomic_fetch_add_explicit(&w->stats.dropped, 1,
-			    memory_order_relaxed);
+			atomic_fetch_add_explicit(
+			    &w->stats.dropped, 1, memory_order_relaxed);
 		req_put(w, req);
 	}
 	if (off > 0) {
@@ -421,8 +423,8 @@ accept_cb(int fd, int what, void *arg)
 			return;
 		if (w->stopping || w->nconns >= worker_tcp_max_conns ||
 		    (c = conn_get(w)) == NULL) {
-			atomic_fetch_add_explicit(&w->stats.tcp_refused, 1,
-			    memory_order_relaxed);
+			atomic_fetch_add_explicit(
+			    &w->stats.tcp_refused, 1, memory_order_relaxed);
 			close(cfd);
 			continue;
 		}
@@ -450,8 +452,8 @@ accept_cb(int fd, int what, void *arg)
 			w->conns->prev = c;
 		w->conns = c;
 		w->nconns++;
-		atomic_fetch_add_explicit(&w->stats.tcp_conns, 1,
-		    memory_order_relaxed);
+		atomic_fetch_add_explicit(
+		    &w->stats.tcp_conns, 1, memory_order_relaxed);
 		ev_timer_start(c->idle, (uint64_t)worker_tcp_idle_ms);
 	}
 }
@@ -471,7 +473,8 @@ reply_ctl(struct request *req, uint8_t *out)
 	mh.msg_control = req->pktinfo;
 	mh.msg_controllen = req->pktinfo_len;
 	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+		if (cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 			struct cmsghdr *o = (struct cmsghdr *)(void *)out;
 
@@ -552,12 +555,12 @@ udp_cb(int fd, int what, void *arg)
 		n = recvmmsg(fd, w->rx_msgs, (unsigned)nb, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return;
-		atomic_fetch_add_explicit(&w->stats.udp_batches, 1,
-		    memory_order_relaxed);
-		atomic_fetch_add_explicit(&w->stats.udp_batch_hist[n], 1,
-		    memory_order_relaxed);
-		atomic_fetch_add_explicit(&w->stats.queries, (uint64_t)n,
-		    memory_order_relaxed);
+		atomic_fetch_add_explicit(
+		    &w->stats.udp_batches, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(
+		    &w->stats.udp_batch_hist[n], 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(
+		    &w->stats.queries, (uint64_t)n, memory_order_relaxed);
 		for (int i = 0; i < n; i++) {
 			struct request *req = w->rx_req[i];
 			struct msghdr *mh = &w->rx_msgs[i].msg_hdr;
@@ -565,7 +568,8 @@ udp_cb(int fd, int what, void *arg)
 
 			req->rxlen = w->rx_msgs[i].msg_len;
 			req->remote_len = mh->msg_namelen;
-			req->pktinfo_len = wl->wildcard ? mh->msg_controllen : 0;
+			req->pktinfo_len =
+			    wl->wildcard ? mh->msg_controllen : 0;
 			req->proto = PROTO_UDP;
 			req->fd = fd;
 			if (!wl->wildcard) {
@@ -579,8 +583,8 @@ udp_cb(int fd, int what, void *arg)
 				continue;
 			}
 			if (res == REQ_DROP) {
-				atomic_fetch_add_explicit(&w->stats.dropped, 1,
-				    memory_order_relaxed);
+				atomic_fetch_add_explicit(
+				    &w->stats.dropped, 1, memory_order_relaxed);
 				request_reset(req);
 				continue;
 			}
@@ -595,9 +599,9 @@ udp_cb(int fd, int what, void *arg)
 				th->msg_iovlen = 1;
 				th->msg_controllen =
 				    reply_ctl(req, w->tx_ctl[ntx]);
-				th->msg_control = th->msg_controllen > 0 ?
-				    w->tx_ctl[ntx] :
-				    NULL;
+				th->msg_control = th->msg_controllen > 0
+				                      ? w->tx_ctl[ntx]
+				                      : NULL;
 				th->msg_flags = 0;
 				sent[ntx++] = req;
 			}
@@ -684,17 +688,18 @@ switch_cb(void *arg)
 		wl->w = w;
 		wl->l = l;
 		wl->fd = l->fds[w->id];
-		wl->wildcard = a->ss_family == AF_INET ?
-		    ((const struct sockaddr_in *)(const void *)a)
-			    ->sin_addr.s_addr == htonl(INADDR_ANY) :
-		    IN6_IS_ADDR_UNSPECIFIED(
-			&((const struct sockaddr_in6 *)(const void *)a)
-			     ->sin6_addr);
+		wl->wildcard =
+		    a->ss_family == AF_INET
+		        ? ((const struct sockaddr_in *)(const void *)a)
+		                  ->sin_addr.s_addr == htonl(INADDR_ANY)
+		        : IN6_IS_ADDR_UNSPECIFIED(
+		              &((const struct sockaddr_in6 *)(const void *)a)
+		                   ->sin6_addr);
 		wl->watch = ev_watch_new(w->loop, wl->fd, EVW_READ,
 		    l->kind == LST_UDP ? udp_cb : accept_cb, wl);
 		if (wl->watch == NULL || ev_watch_start(wl->watch) != 0) {
-			log_err("worker %d: cannot watch %s", w->id,
-			    l->grp->name);
+			log_err(
+			    "worker %d: cannot watch %s", w->id, l->grp->name);
 			ev_watch_free(wl->watch);
 			continue;
 		}
@@ -775,8 +780,8 @@ workers_start(int n, struct config *cfg)
 			return ERR_NOMEM;
 	}
 	for (int i = 0; i < n; i++) {
-		if (pthread_create(&workers[i].th, NULL, worker_main,
-			&workers[i]) != 0)
+		if (pthread_create(
+		        &workers[i].th, NULL, worker_main, &workers[i]) != 0)
 			return ERR_IO;
 	}
 	return workers_switch(cfg);

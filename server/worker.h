@@ -13,14 +13,14 @@ struct evloop;
 #define WORKER_BATCH 32
 
 struct worker_stats {
-	_Atomic uint64_t allocs;	 /* heap allocations on the thread */
-	_Atomic uint64_t queries;	 /* queries received, UDP + TCP */
-	_Atomic uint64_t udp_batches;	 /* recvmmsg calls that got data */
+	_Atomic uint64_t allocs;      /* heap allocations on the thread */
+	_Atomic uint64_t queries;     /* queries received, UDP + TCP */
+	_Atomic uint64_t udp_batches; /* recvmmsg calls that got data */
 	_Atomic uint64_t udp_batch_hist[WORKER_BATCH + 1];
-	_Atomic uint64_t tcp_conns;	 /* accepted */
-	_Atomic uint64_t tcp_refused;	 /* over the connection cap */
-	_Atomic uint64_t dropped;	 /* malformed or QR=1, no reply */
-	_Atomic uint64_t pool_size;	 /* request objects allocated */
+	_Atomic uint64_t tcp_conns;   /* accepted */
+	_Atomic uint64_t tcp_refused; /* over the connection cap */
+	_Atomic uint64_t dropped;     /* malformed or QR=1, no reply */
+	_Atomic uint64_t pool_size;   /* request objects allocated */
 };
 
 /* Starts `n` workers serving `cfg` (a reference is taken per worker). */

@@ -24,10 +24,10 @@ add_one(struct plugin_setup *ps, const char *s, bool except)
 		if (str_port((struct sockaddr *)&ss) != 0)
 			return cf_errf(&ps->disp,
 			    "bind address '%s' must not have a port", s);
-		return except ? server_block_add_bind_except(ps->block,
-				    (struct sockaddr *)&ss, sl) :
-				      server_block_add_bind(ps->block,
-				    (struct sockaddr *)&ss, sl);
+		return except ? server_block_add_bind_except(
+		                    ps->block, (struct sockaddr *)&ss, sl)
+		              : server_block_add_bind(
+		                    ps->block, (struct sockaddr *)&ss, sl);
 	}
 	if (getifaddrs(&ifa) != 0)
 		return cf_errf(&ps->disp, "cannot list interfaces");
@@ -50,10 +50,10 @@ add_one(struct plugin_setup *ps, const char *s, bool except)
 		memset(&ss, 0, sizeof(ss));
 		memcpy(&ss, i->ifa_addr, sl);
 		found++;
-		rc = except ? server_block_add_bind_except(ps->block,
-				  (struct sockaddr *)&ss, sl) :
-				    server_block_add_bind(ps->block,
-				  (struct sockaddr *)&ss, sl);
+		rc = except ? server_block_add_bind_except(
+		                  ps->block, (struct sockaddr *)&ss, sl)
+		            : server_block_add_bind(
+		                  ps->block, (struct sockaddr *)&ss, sl);
 	}
 	freeifaddrs(ifa);
 	if (rc == 0 && found == 0)
@@ -81,8 +81,8 @@ bind_setup(struct plugin_setup *ps, void **ctx)
 			return cf_err_args(d);
 		while (cf_next_block(d)) {
 			if (strcmp(cf_val(d), "except") != 0)
-				return cf_errf(d, "unknown property '%s'",
-				    cf_val(d));
+				return cf_errf(
+				    d, "unknown property '%s'", cf_val(d));
 			if (cf_remaining_args(d) == 0)
 				return cf_err_args(d);
 			while (cf_next_arg(d))

@@ -46,13 +46,13 @@ chaos_setup(struct plugin_setup *ps, void **ctx)
 		if (++occurrences > 1) {
 			chaos_teardown(c);
 			return cf_errf(d, "chaos can only be used once per "
-					  "server block");
+			                  "server block");
 		}
 		if (cf_next_arg(d) && (c->version = strdup(cf_val(d))) == NULL)
 			goto nomem;
 		while (cf_next_arg(d)) {
-			char **na = realloc(c->authors,
-			    (c->nauthors + 1) * sizeof(*na));
+			char **na = realloc(
+			    c->authors, (c->nauthors + 1) * sizeof(*na));
 
 			if (na == NULL)
 				goto nomem;
@@ -98,8 +98,8 @@ chaos_serve(struct request *req, void *ctx)
 	if (is_name(qname, "version.bind.") ||
 	    is_name(qname, "version.server.")) {
 		if (reply_init(req, RCODE_NOERROR) != 0 ||
-		    reply_add_txt(req, SEC_ANSWER, owner, CLASS_CH, 0,
-			c->version) != 0)
+		    reply_add_txt(
+		        req, SEC_ANSWER, owner, CLASS_CH, 0, c->version) != 0)
 			return PL_ERROR;
 		return PL_DONE;
 	}
@@ -110,14 +110,14 @@ chaos_serve(struct request *req, void *ctx)
 			return PL_ERROR;
 		for (size_t i = 0; i < c->nauthors; i++)
 			if (reply_add_txt(req, SEC_ANSWER, owner, CLASS_CH, 0,
-				c->authors[i]) != 0)
+			        c->authors[i]) != 0)
 				return PL_ERROR;
 		return PL_DONE;
 	}
 	if (is_name(qname, "hostname.bind.") || is_name(qname, "id.server.")) {
 		if (reply_init(req, RCODE_NOERROR) != 0 ||
-		    reply_add_txt(req, SEC_ANSWER, owner, CLASS_CH, 0,
-			c->hostname) != 0)
+		    reply_add_txt(
+		        req, SEC_ANSWER, owner, CLASS_CH, 0, c->hostname) != 0)
 			return PL_ERROR;
 		return PL_DONE;
 	}

@@ -61,8 +61,8 @@ erratic_setup(struct plugin_setup *ps, void **ctx)
 			} else if (strcmp(k, "delay") == 0) {
 				rc = amount(d, &c->delay, 2);
 				if (rc == 0 && cf_next_arg(d) &&
-				    str_parse_duration(cf_val(d),
-					&c->delay_ms) != 0)
+				    str_parse_duration(
+				        cf_val(d), &c->delay_ms) != 0)
 					rc = cf_errf(d,
 					    "illegal duration value given '%s'",
 					    cf_val(d));
@@ -105,11 +105,11 @@ write_answer(struct request *req, bool truncate)
 	}
 	switch (request_qtype(req)) {
 	case TYPE_A:
-		return reply_add_rr(req, SEC_ANSWER, owner, TYPE_A, CLASS_IN,
-		    3600, a, 4);
+		return reply_add_rr(
+		    req, SEC_ANSWER, owner, TYPE_A, CLASS_IN, 3600, a, 4);
 	case TYPE_AAAA:
-		return reply_add_rr(req, SEC_ANSWER, owner, TYPE_AAAA,
-		    CLASS_IN, 3600, aaaa, 16);
+		return reply_add_rr(req, SEC_ANSWER, owner, TYPE_AAAA, CLASS_IN,
+		    3600, aaaa, 16);
 	}
 	return 0;
 }
@@ -147,8 +147,8 @@ erratic_serve(struct request *req, void *ctx)
 		return PL_ERROR;
 	}
 	if (c->delay > 0 && q % c->delay == 0) {
-		struct delayed *dl = arena_alloc(request_arena(req),
-		    sizeof(*dl));
+		struct delayed *dl =
+		    arena_alloc(request_arena(req), sizeof(*dl));
 
 		if (dl == NULL)
 			return PL_ERROR;

@@ -48,18 +48,18 @@ go_duration(char *out, size_t len, uint64_t ms)
 		return;
 	}
 	if (h > 0)
-		n += snprintf(out + n, len - (size_t)n, "%lluh",
-		    (unsigned long long)h);
+		n += snprintf(
+		    out + n, len - (size_t)n, "%lluh", (unsigned long long)h);
 	if (h > 0 || m > 0)
-		n += snprintf(out + n, len - (size_t)n, "%llum",
-		    (unsigned long long)m);
+		n += snprintf(
+		    out + n, len - (size_t)n, "%llum", (unsigned long long)m);
 	if (frac == 0) {
-		snprintf(out + n, len - (size_t)n, "%llus",
-		    (unsigned long long)s);
+		snprintf(
+		    out + n, len - (size_t)n, "%llus", (unsigned long long)s);
 	} else {
 		char f[8];
-		int k = snprintf(f, sizeof(f), "%03llu",
-		    (unsigned long long)frac);
+		int k =
+		    snprintf(f, sizeof(f), "%03llu", (unsigned long long)frac);
 
 		while (k > 0 && f[k - 1] == '0')
 			f[--k] = '\0';
@@ -139,7 +139,7 @@ errors_setup(struct plugin_setup *ps, void **ctx)
 	while (cf_next(d)) {
 		if (++occurrences > 1) {
 			rc = cf_errf(d, "errors can only be used once per "
-					"server block");
+			                "server block");
 			goto fail;
 		}
 		if (cf_next_arg(d)) {
@@ -190,17 +190,17 @@ errors_setup(struct plugin_setup *ps, void **ctx)
 			p->level = LOG_LVL_ERROR;
 			if (str_parse_duration(args[0], &p->period_ms) != 0 ||
 			    p->period_ms == 0) {
-				rc = cf_errf(d, "invalid duration '%s'",
-				    args[0]);
+				rc = cf_errf(
+				    d, "invalid duration '%s'", args[0]);
 				goto fail;
 			}
 			if (n == 3 && parse_level(args[2], &p->level) != 0) {
-				rc = cf_errf(d, "unknown log level '%s'",
-				    args[2]);
+				rc = cf_errf(
+				    d, "unknown log level '%s'", args[2]);
 				goto fail;
 			}
-			if (regcomp(&p->re, args[1], REG_EXTENDED | REG_NOSUB) !=
-			    0) {
+			if (regcomp(&p->re, args[1],
+			        REG_EXTENDED | REG_NOSUB) != 0) {
 				rc = cf_errf(d, "invalid regexp '%s'", args[1]);
 				goto fail;
 			}

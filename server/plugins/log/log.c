@@ -135,8 +135,8 @@ compile(struct rule *r)
 			p = q;
 		}
 		if (r->npieces == cap) {
-			struct piece *np = realloc(r->pieces,
-			    2 * cap * sizeof(*np));
+			struct piece *np =
+			    realloc(r->pieces, 2 * cap * sizeof(*np));
 
 			if (np == NULL)
 				return ERR_NOMEM;
@@ -186,8 +186,8 @@ expand_format(const char *f)
 static int
 add_name(struct cf_disp *d, struct rule *r, const char *s)
 {
-	uint8_t (*nn)[DNAME_MAX] = realloc(r->names,
-	    (r->nnames + 1) * sizeof(*nn));
+	uint8_t(*nn)[DNAME_MAX] =
+	    realloc(r->names, (r->nnames + 1) * sizeof(*nn));
 
 	if (nn == NULL)
 		return ERR_NOMEM;
@@ -238,8 +238,8 @@ parse_rule(struct cf_disp *d, struct rule *r)
 				else if (strcmp(v, "all") == 0)
 					r->classes |= CLS_ALL;
 				else
-					return cf_errf(d,
-					    "invalid class '%s'", v);
+					return cf_errf(
+					    d, "invalid class '%s'", v);
 			}
 		} else if (strcmp(k, "minDuration") == 0) {
 			uint64_t ms;
@@ -247,8 +247,8 @@ parse_rule(struct cf_disp *d, struct rule *r)
 			if (!cf_next_arg(d))
 				return cf_err_args(d);
 			if (str_parse_duration(cf_val(d), &ms) != 0)
-				return cf_errf(d, "invalid duration '%s'",
-				    cf_val(d));
+				return cf_errf(
+				    d, "invalid duration '%s'", cf_val(d));
 			r->min_duration_ns = ms * 1000000;
 			if (cf_next_arg(d))
 				return cf_err_args(d);
@@ -271,8 +271,8 @@ log_setup(struct plugin_setup *ps, void **ctx)
 	if (c == NULL)
 		return ERR_NOMEM;
 	while (cf_next(d)) {
-		struct rule *nr = realloc(c->rules,
-		    (c->nrules + 1) * sizeof(*nr));
+		struct rule *nr =
+		    realloc(c->rules, (c->nrules + 1) * sizeof(*nr));
 
 		if (nr == NULL) {
 			log_teardown(c);
@@ -496,9 +496,10 @@ render(struct request *req, const struct rule *r, uint64_t dur)
 			put_flags(&o, rlen >= 4 ? wire_get16(rp + 2) : 0);
 			break;
 		case PH_BUFSIZE:
-			putu(&o, request_proto(req) != PROTO_UDP ? 65535 :
-				 request_edns_size(req) < 512 ? 512 :
-								request_edns_size(req));
+			putu(&o, request_proto(req) != PROTO_UDP ? 65535
+			         : request_edns_size(req) < 512
+			             ? 512
+			             : request_edns_size(req));
 			break;
 		case PH_DO:
 			puts_(&o, request_do(req) ? "true" : "false");
@@ -531,8 +532,8 @@ log_done(struct request *req, void *ctx)
 		bool match = false, want;
 
 		for (size_t k = 0; k < r->nnames && !match; k++)
-			match = dname_is_subdomain(request_qname(req),
-			    r->names[k]);
+			match =
+			    dname_is_subdomain(request_qname(req), r->names[k]);
 		if (!match)
 			continue;
 		if (dur == 0)

@@ -45,8 +45,8 @@ whoami_serve(struct request *req, void *ctx)
 			rc = reply_add_rr(req, SEC_ADDITIONAL, qname, TYPE_A,
 			    cls, 0, s6->sin6_addr.s6_addr + 12, 4);
 		else
-			rc = reply_add_rr(req, SEC_ADDITIONAL, qname,
-			    TYPE_AAAA, cls, 0, s6->sin6_addr.s6_addr, 16);
+			rc = reply_add_rr(req, SEC_ADDITIONAL, qname, TYPE_AAAA,
+			    cls, 0, s6->sin6_addr.s6_addr, 16);
 	} else {
 		const struct sockaddr_in *s4 = (const void *)sa;
 
@@ -66,7 +66,7 @@ whoami_serve(struct request *req, void *ctx)
 	wire_put16(srv + 4, str_port(sa));
 	srv[6] = 0; /* target "." */
 	if (reply_add_rr(req, SEC_ADDITIONAL, srvname, TYPE_SRV, cls, 0, srv,
-		sizeof(srv)) != 0)
+	        sizeof(srv)) != 0)
 		return PL_ERROR;
 	return PL_DONE;
 }
