@@ -1,0 +1,730 @@
+#!/usr/bin/env bash
+# bench/run.sh - benchmark our server against NSD, Knot, BIND and PowerDNS.
+#
+# Everything runs on 127.0.0.1 on free ports that this script picks; every
+# process it starts is stopped by its own PID on exit. See bench/README.md.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC_DIR=$(cd "$BENCH_DIR/.." && pwd)
+PY=/usr/bin/python3        # Debian's python (the first python3 on PATH may not be)
+LIB="$BENCH_DIR/benchlib.py"
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+ALL_SCENARIOS="whoami hits mixed flood"
+LATER_SCENARIOS="import edit axfr forward"   # owned by later issues
+AUTH_SERVERS="ours-sqlite ours-pgsql nsd knot bind pdns-sqlite pdns-sqlite-nocache pdns-pgsql pdns-pgsql-nocache"
+WHOAMI_SERVERS="ours nsd knot"
+
+usage() {
+	cat <<'EOF'
+usage: bench/run.sh [options]
+  --quick             1 run of 3 s per scenario and server (+1 latency run of 2 s)
+  --records N         records in the generated zone (default 100000)
+  --1m                same as --records 1000000
+  --peers LIST        comma list of servers, or prefixes of them (default: all):
+                      ours, ours-sqlite, ours-pgsql, nsd, knot, bind, pdns-sqlite,
+                      pdns-sqlite-nocache, pdns-pgsql, pdns-pgsql-nocache
+  --scenarios LIST    comma list: whoami, hits, mixed, flood, authoritative
+                      (= hits,mixed,flood); import, edit, axfr, forward are
+                      named but not written yet (skipped with a line)
+  --runs N            runs per figure (default 3; --quick 1)
+  --duration S        seconds per dnsperf run (default 10; --quick 3)
+  --lat-qps Q         fixed rate of the latency run (default 5000)
+  --lat-duration S    seconds per latency run (default 5; --quick 2)
+  --workers N         worker threads/processes for every server (default 2)
+  --seed N            data seed (default 20240101)
+  --out DIR           output folder (default bench/out)
+  --no-install        do not apt-get install missing packages
+  --update-readme     copy the table and plots into bench/README.md and bench/results/
+  -h, --help
+EOF
+}
+
+QUICK=0 RECORDS=100000 PEERS="" SCENARIOS="" RUNS="" DURATION="" LAT_QPS=5000
+LAT_DURATION="" WORKERS=2 SEED=20240101 OUT="$BENCH_DIR/out" INSTALL=1 UPDATE_README=0
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--records) RECORDS=$2; shift ;;
+	--1m) RECORDS=1000000 ;;
+	--peers) PEERS=$2; shift ;;
+	--scenarios) SCENARIOS=$2; shift ;;
+	--runs) RUNS=$2; shift ;;
+	--duration) DURATION=$2; shift ;;
+	--lat-qps) LAT_QPS=$2; shift ;;
+	--lat-duration) LAT_DURATION=$2; shift ;;
+	--workers) WORKERS=$2; shift ;;
+	--seed) SEED=$2; shift ;;
+	--out) OUT=$2; shift ;;
+	--no-install) INSTALL=0 ;;
+	--update-readme) UPDATE_README=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+	esac
+	shift
+done
+if ((QUICK)); then
+	: "${RUNS:=1}" "${DURATION:=3}" "${LAT_DURATION:=2}"
+else
+	: "${RUNS:=3}" "${DURATION:=10}" "${LAT_DURATION:=5}"
+fi
+LAT_RUNS=$RUNS
+[[ -z $SCENARIOS ]] && SCENARIOS=${ALL_SCENARIOS// /,}
+SCENARIOS=${SCENARIOS//authoritative/hits,mixed,flood}
+SCENARIOS=${SCENARIOS//auth/hits,mixed,flood}
+for s in ${SCENARIOS//,/ }; do
+	case " $ALL_SCENARIOS $LATER_SCENARIOS " in *" $s "*) ;;
+	*) echo "run.sh: unknown scenario $s" >&2; exit 2 ;; esac
+done
+
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RUN_DIR="$OUT/runs/$STAMP"
+mkdir -p "$RUN_DIR"
+RESULTS="$RUN_DIR/results.jsonl"
+NOTES="$RUN_DIR/notes.txt"        # skip lines and remarks for the report
+COMMANDS="$RUN_DIR/commands.txt"  # every server and dnsperf command line
+: >"$RESULTS" >"$NOTES" >"$COMMANDS"
+ln -sfn "runs/$STAMP" "$OUT/latest"
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
+note() { log "$*"; printf '%s\n' "$*" >>"$NOTES"; }
+cmdlog() { printf '%s\n' "$*" >>"$COMMANDS"; log "+ $*"; }
+
+want_scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
+want_server() {
+	[[ -z $PEERS ]] && return 0
+	local p
+	for p in ${PEERS//,/ }; do
+		[[ $1 == "$p" || $1 == "$p"-* ]] && return 0
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- processes
+STARTED=()   # every PID this script started, stopped in reverse order on exit
+
+# stop_pid PID [SIGNAL]: signal PID, wait (bounded) for it and its tree to
+# go, then SIGKILL what is left of that tree. Only PIDs we started or their
+# descendants are touched.
+stop_pid() {
+	local pid=$1 sig=${2:-TERM} i tree
+	[[ -d /proc/$pid ]] || return 0
+	tree=$("$PY" "$LIB" tree "$pid" | tr '\n' ' ')
+	kill -"$sig" "$pid" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do   # 10 s
+		local alive=""
+		for p in $tree; do
+			[[ -n $("$PY" "$LIB" tree "$p" 2>/dev/null) ]] && alive+="$p "
+		done
+		[[ -z $alive ]] && break
+		sleep 0.1
+	done
+	for p in $tree; do
+		if [[ -n $("$PY" "$LIB" tree "$p" 2>/dev/null) ]]; then
+			log "pid $p did not stop in 10 s: SIGKILL"
+			kill -KILL "$p" 2>/dev/null || true
+		fi
+	done
+	wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+	local rc=$? i
+	trap - EXIT INT TERM
+	for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
+		local entry=${STARTED[i]}
+		stop_pid "${entry%%:*}" "${entry#*:}"
+	done
+	[[ -n ${PG_TMP:-} && -d ${PG_TMP:-} ]] && rm -rf "$PG_TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_bg LOGFILE SIGNAL CMD...: start CMD in the background, remember PID
+start_bg() {
+	local logf=$1 sig=$2
+	shift 2
+	cmdlog "$*"
+	"$@" >"$logf" 2>&1 </dev/null &
+	BG_PID=$!
+	STARTED+=("$BG_PID:$sig")
+}
+
+forget_pid() {
+	local i
+	for i in "${!STARTED[@]}"; do
+		[[ ${STARTED[i]%%:*} == "$1" ]] && unset 'STARTED[i]'
+	done
+	STARTED=("${STARTED[@]}")
+}
+
+# ---------------------------------------------------------------- install
+declare -A PKG_OF=(
+	[dnsperf]=dnsperf [nsd]=nsd [knotd]=knot [named]=bind9 [pdns_server]=pdns-server
+	[gsqlite3]=pdns-backend-sqlite3 [gpgsql]=pdns-backend-pgsql [postgres]=postgresql
+	[sqlite3]=sqlite3 [matplotlib]=python3-matplotlib
+)
+have() {
+	case $1 in
+	gsqlite3) [[ -e /usr/lib/x86_64-linux-gnu/pdns/libgsqlite3backend.so || -n $(find /usr/lib -name 'libgsqlite3backend.so' 2>/dev/null | head -1) ]] ;;
+	gpgsql) [[ -n $(find /usr/lib -name 'libgpgsqlbackend.so' 2>/dev/null | head -1) ]] ;;
+	postgres) [[ -x $PG_BIN/postgres ]] ;;
+	matplotlib) "$PY" -c 'import matplotlib' 2>/dev/null ;;
+	*) command -v "$1" >/dev/null 2>&1 || [[ -x /usr/sbin/$1 ]] ;;
+	esac
+}
+
+needed_tools() {
+	local t="dnsperf matplotlib"
+	if want_scenario whoami; then
+		want_server nsd && t+=" nsd"
+		want_server knot && t+=" knotd"
+	fi
+	if want_scenario hits || want_scenario mixed || want_scenario flood; then
+		want_server nsd && t+=" nsd"
+		want_server knot && t+=" knotd"
+		want_server bind && t+=" named"
+		want_server pdns-sqlite && t+=" pdns_server gsqlite3 sqlite3"
+		want_server pdns-pgsql && t+=" pdns_server gpgsql postgres"
+		want_server ours-sqlite && t+=" sqlite3"
+		want_server ours-pgsql && t+=" postgres"
+	fi
+	echo "$t" | tr ' ' '\n' | sort -u | tr '\n' ' '
+}
+
+install_missing() {
+	local t pkgs=""
+	for t in $(needed_tools); do
+		have "$t" || pkgs+=" ${PKG_OF[$t]}"
+	done
+	[[ -z $pkgs ]] && return 0
+	if ((!INSTALL)); then
+		log "missing (not installing, --no-install):$pkgs"
+		return 0
+	fi
+	log "installing from Debian:$pkgs"
+	# Debian's postinst may start the packaged services on their usual
+	# ports; we never use those ports or those processes.
+	if ! DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q $pkgs \
+		>"$RUN_DIR/apt.log" 2>&1; then
+		timeout 300 apt-get update -q >>"$RUN_DIR/apt.log" 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q $pkgs \
+			>>"$RUN_DIR/apt.log" 2>&1 || log "apt-get install failed (see $RUN_DIR/apt.log); missing peers are skipped"
+	fi
+}
+
+# ---------------------------------------------------------------- machine
+machine_info() {
+	{
+		echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "commit: $(git -C "$SRC_DIR" rev-parse --short HEAD 2>/dev/null || echo none)$(
+			[[ -n $(git -C "$SRC_DIR" status --porcelain -- . 2>/dev/null | head -1) ]] && echo ' (tree has uncommitted changes)')"
+		echo "cores: $(nproc)"
+		echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+		echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+		echo "kernel: $(uname -sr)"
+		echo "os: $(. /etc/os-release && echo "$PRETTY_NAME")"
+		echo "dnsperf: $(dnsperf -h 2>&1 | sed -n 's/^Version //p' | head -1)"
+		have nsd && echo "nsd: $(nsd -v 2>&1 | head -1)"
+		have knotd && echo "knot: $(knotd -V 2>&1 | head -1)"
+		have named && echo "bind: $(named -v 2>&1 | head -1)"
+		have pdns_server && echo "pdns: $(dpkg-query -W -f '${Version}' pdns-server 2>/dev/null)"
+		have postgres && echo "postgresql: $("$PG_BIN/postgres" --version 2>&1)"
+		echo "mode: $(((QUICK)) && echo 'quick: ' )$RUNS run(s) of ${DURATION} s per figure (median, min-max), latency: $LAT_RUNS run(s) of ${LAT_DURATION} s at $LAT_QPS qps"
+		echo "records: $RECORDS (seed $SEED)"
+		echo "workers: $WORKERS per server"
+		echo "scenarios: $SCENARIOS"
+	} >"$RUN_DIR/machine.txt"
+	sed 's/^/    /' "$RUN_DIR/machine.txt"
+}
+
+# ---------------------------------------------------------------- our server
+OURS_BIN="" OURS_SKIP="" OURS_PLUGINS=""
+build_ours() {
+	if [[ -n ${BENCH_OURS_BIN:-} ]]; then
+		OURS_BIN=$BENCH_OURS_BIN
+	elif [[ ! -f $SRC_DIR/configure.ac || ! -f $SRC_DIR/autogen.sh ]]; then
+		OURS_SKIP="our server: no configure.ac/autogen.sh in the tree yet"
+		return
+	else
+		# Build from a copy of the tree (no generated file lands in the work
+		# tree), optimised, without sanitizers, out of tree (VPATH).
+		local b="$OUT/build" h
+		mkdir -p "$b"
+		h=$(cd "$SRC_DIR" && find . \( -path ./.git -o -path ./bench -o -name '*.o' -o -name '*.a' \
+			-o -name .deps -o -name autom4te.cache \) -prune -o -type f \
+			\( -name '*.[ch]' -o -name '*.am' -o -name '*.inc' -o -name '*.def' -o -name '*.ac' \
+			-o -name '*.m4' -o -name autogen.sh \) -print | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+		if [[ -x $b/obj/server/coredns && -f $b/hash && $(cat "$b/hash") == "$h" ]]; then
+			log "our server: sources unchanged since the last bench build, reusing $b/obj/server/coredns"
+		else
+			log "our server: building (copy of the tree, autogen, VPATH configure with CFLAGS='-O2 -g', no sanitizers)"
+			rm -rf "$b/src" "$b/obj" "$b/hash"
+			mkdir -p "$b/src" "$b/obj"
+			(cd "$SRC_DIR" && tar -cf - --exclude=./.git --exclude=./bench --exclude='*.o' --exclude='*.a' \
+				--exclude=.deps --exclude=config.status --exclude=config.log --exclude=./config.h \
+				--exclude=./Makefile --exclude=stamp-h1 --exclude=autom4te.cache --exclude=.dirstamp \
+				--exclude=./server/coredns --exclude=./libtool .) | tar -C "$b/src" -xf -
+			if ! (cd "$b/src" && timeout 300 ./autogen.sh) >"$b/build.log" 2>&1; then
+				OURS_SKIP="our server: autogen.sh failed (core still being written?), see $b/build.log"
+				return
+			fi
+			if ! (cd "$b/obj" && CFLAGS='-O2 -g' timeout 300 ../src/configure --disable-sanitizers) >>"$b/build.log" 2>&1; then
+				OURS_SKIP="our server: configure failed, see $b/build.log: $(tail -1 "$b/build.log")"
+				return
+			fi
+			if ! (cd "$b/obj" && timeout 900 make -j"$(nproc)" server/coredns) >>"$b/build.log" 2>&1; then
+				OURS_SKIP="our server: make failed (core still being written?), see $b/build.log"
+				return
+			fi
+			echo "$h" >"$b/hash"
+		fi
+		OURS_BIN="$b/obj/server/coredns"
+		cmdlog "(build) cd $b/obj && CFLAGS='-O2 -g' ../src/configure --disable-sanitizers && make -j$(nproc) server/coredns"
+	fi
+	if [[ ! -x $OURS_BIN ]]; then
+		OURS_SKIP="our server: no binary at $OURS_BIN"
+		OURS_BIN=""
+		return
+	fi
+	# one plugin a line; accept CoreDNS's "  dns.NAME" form as well as "NAME"
+	OURS_PLUGINS=$(timeout 10 "$OURS_BIN" -plugins 2>/dev/null | sed -E 's/^[[:space:]]+//; s/^dns\.//' || true)
+	log "our server: $OURS_BIN; plugins: $(echo $OURS_PLUGINS)"
+}
+
+# ---------------------------------------------------------------- data
+DATA=""
+gen_data() {
+	DATA="$OUT/data/r$RECORDS-s$SEED"
+	local stamp
+	stamp="$(sha256sum "$BENCH_DIR/gen_data.py" | cut -c1-16)"
+	if [[ ! -f $DATA/meta.json || $(cat "$DATA/stamp" 2>/dev/null) != "$stamp" ]]; then
+		log "generating data: $RECORDS records, seed $SEED -> $DATA"
+		rm -rf "$DATA"
+		mkdir -p "$DATA"
+		"$PY" "$BENCH_DIR/gen_data.py" --records "$RECORDS" --seed "$SEED" --out "$DATA"
+		echo "$stamp" >"$DATA/stamp"
+	fi
+	# flood: one file per run, distinct names across all of them; sized for
+	# 400k qps (beyond what dnsperf reaches on this kind of machine), run
+	# with -n 1 so that a name is never asked twice
+	if want_scenario flood; then
+		local per=$((DURATION * 400000)) lat=$((LAT_DURATION * LAT_QPS * 11 / 10)) spec="" r
+		for ((r = 1; r <= RUNS; r++)); do spec+=" --flood q-flood-$r.txt:$per"; done
+		for ((r = 1; r <= LAT_RUNS; r++)); do spec+=" --flood q-flood-lat-$r.txt:$lat"; done
+		if [[ $(cat "$DATA/flood.stamp" 2>/dev/null) != "$spec" ]]; then
+			log "generating flood names:$spec"
+			rm -f "$DATA"/q-flood-*.txt
+			"$PY" "$BENCH_DIR/gen_data.py" --seed "$SEED" --out "$DATA" --flood-only $spec
+			echo "$spec" >"$DATA/flood.stamp"
+		fi
+	fi
+	# tiny zone for the whoami comparison
+	cat >"$DATA/example.test.zone" <<'EOF'
+$ORIGIN example.test.
+$TTL 3600
+@ IN SOA ns1.example.test. hostmaster.example.test. 1 3600 600 604800 300
+@ IN NS ns1.example.test.
+ns1 IN A 192.0.2.53
+* IN A 192.0.2.1
+EOF
+}
+
+SQLITE_DB=""
+make_sqlite() {
+	SQLITE_DB="$DATA/pdns.sqlite3"
+	[[ -f $SQLITE_DB ]] && return 0
+	log "loading the zone into SQLite ($SQLITE_DB, PowerDNS schema)"
+	rm -f "$SQLITE_DB.tmp"
+	sqlite3 "$SQLITE_DB.tmp" <"/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql"
+	sqlite3 "$SQLITE_DB.tmp" <"$DATA/bench.test.sql"
+	mv "$SQLITE_DB.tmp" "$SQLITE_DB"
+}
+
+# PostgreSQL: a throwaway cluster in a temp dir, unix socket only, run as
+# the postgres user, stopped (SIGINT = fast shutdown) at exit.
+PG_TMP="" PG_PID="" PG_PORT="" PG_SKIP=""
+start_pg() {
+	[[ -n $PG_PID || -n $PG_SKIP ]] && return 0
+	if ! have postgres; then PG_SKIP="PostgreSQL not installed"; return 0; fi
+	PG_TMP=$(mktemp -d /tmp/bench-pg.XXXXXX)
+	chown postgres:postgres "$PG_TMP"
+	PG_PORT=$("$PY" "$LIB" freeport)
+	log "PostgreSQL: initdb in $PG_TMP, port $PG_PORT (unix socket only)"
+	if ! setpriv --reuid=postgres --regid=postgres --init-groups -- \
+		"$PG_BIN/initdb" -D "$PG_TMP/data" -A trust -U postgres -E UTF8 >"$RUN_DIR/pg-initdb.log" 2>&1; then
+		PG_SKIP="initdb failed, see $RUN_DIR/pg-initdb.log"
+		return 0
+	fi
+	start_bg "$RUN_DIR/postgres.log" INT setpriv --reuid=postgres --regid=postgres --init-groups -- \
+		"$PG_BIN/postgres" -D "$PG_TMP/data" -p "$PG_PORT" -k "$PG_TMP" -c listen_addresses= \
+		-c fsync=off -c synchronous_commit=off -c full_page_writes=off
+	PG_PID=$BG_PID
+	local i
+	for ((i = 0; i < 300; i++)); do
+		"$PG_BIN/pg_isready" -q -h "$PG_TMP" -p "$PG_PORT" && break
+		sleep 0.1
+	done
+	if ! "$PG_BIN/pg_isready" -q -h "$PG_TMP" -p "$PG_PORT"; then
+		PG_SKIP="PostgreSQL did not come up in 30 s"
+		return 0
+	fi
+	log "PostgreSQL: loading the zone (PowerDNS schema) into database pdns"
+	local psql=("$PG_BIN/../bin/psql" -q -v ON_ERROR_STOP=1 -h "$PG_TMP" -p "$PG_PORT" -U postgres)
+	[[ -x ${psql[0]} ]] || psql[0]=psql
+	"${psql[@]}" -d postgres -c 'CREATE DATABASE pdns' >/dev/null
+	"${psql[@]}" -d pdns -f /usr/share/pdns-backend-pgsql/schema/schema.pgsql.sql >/dev/null
+	"${psql[@]}" -d pdns -f "$DATA/bench.test.sql" >/dev/null
+	"${psql[@]}" -d pdns -c 'ANALYZE' >/dev/null
+}
+
+# ---------------------------------------------------------------- servers
+# start_SERVER DIR PORT SCENARIO: write the config into DIR, start the
+# server in the foreground (background job), set SRV_PID, SRV_DB_PID (a
+# database process tree whose CPU is reported beside the server's) and
+# PROBE_NAME/PROBE_TYPE. Return 1 with SKIP_REASON set to skip.
+SRV_PID="" SRV_DB_PID="" SKIP_REASON="" PROBE_NAME="" PROBE_TYPE=""
+
+zone_for() { # scenario -> zone name, zone file
+	if [[ $1 == whoami ]]; then echo "example.test $DATA/example.test.zone"
+	else echo "bench.test $DATA/bench.test.zone"; fi
+}
+
+start_nsd() {
+	local dir=$1 port=$2 zn zf
+	have nsd || { SKIP_REASON="nsd not installed"; return 1; }
+	read -r zn zf < <(zone_for "$3")
+	cp "$zf" "$dir/zone"
+	cat >"$dir/nsd.conf" <<EOF
+server:
+    ip-address: 127.0.0.1
+    port: $port
+    server-count: $WORKERS
+    username: ""
+    chroot: ""
+    zonesdir: "$dir"
+    pidfile: "$dir/nsd.pid"
+    xfrdfile: "$dir/xfrd.state"
+    zonelistfile: "$dir/zone.list"
+    database: ""
+    logfile: "$dir/nsd.log"
+    rrl-ratelimit: 0
+    verbosity: 0
+remote-control:
+    control-enable: no
+zone:
+    name: $zn
+    zonefile: "$dir/zone"
+EOF
+	start_bg "$dir/stdout.log" TERM nsd -d -c "$dir/nsd.conf"
+	SRV_PID=$BG_PID
+}
+
+start_knot() {
+	local dir=$1 port=$2 zn zf
+	have knotd || { SKIP_REASON="knotd not installed"; return 1; }
+	read -r zn zf < <(zone_for "$3")
+	cp "$zf" "$dir/zone"
+	mkdir -p "$dir/db"
+	cat >"$dir/knot.conf" <<EOF
+server:
+    rundir: "$dir"
+    pidfile: "$dir/knot.pid"
+    listen: 127.0.0.1@$port
+    udp-workers: $WORKERS
+    tcp-workers: $WORKERS
+    background-workers: $WORKERS
+database:
+    storage: "$dir/db"
+control:
+    listen: "$dir/knot.sock"
+log:
+  - target: stderr
+    any: warning
+template:
+  - id: default
+    storage: "$dir"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+    semantic-checks: off
+zone:
+  - domain: $zn
+    file: "$dir/zone"
+EOF
+	start_bg "$dir/stdout.log" TERM knotd -c "$dir/knot.conf"
+	SRV_PID=$BG_PID
+}
+
+start_bind() {
+	local dir=$1 port=$2 zn zf
+	have named || { SKIP_REASON="named not installed"; return 1; }
+	read -r zn zf < <(zone_for "$3")
+	cp "$zf" "$dir/zone"
+	cat >"$dir/named.conf" <<EOF
+options {
+    directory "$dir";
+    pid-file "$dir/named.pid";
+    session-keyfile "$dir/session.key";
+    managed-keys-directory "$dir";
+    listen-on port $port { 127.0.0.1; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+    notify no;
+    allow-transfer { none; };
+};
+controls { };
+zone "$zn" { type primary; file "$dir/zone"; };
+EOF
+	start_bg "$dir/stdout.log" TERM named -g -c "$dir/named.conf" -n "$WORKERS"
+	SRV_PID=$BG_PID
+}
+
+# PowerDNS: BACKEND = sqlite|pgsql, CACHE = on|off
+start_pdns() {
+	local dir=$1 port=$2 backend=$4 cache=$5
+	have pdns_server || { SKIP_REASON="pdns_server not installed"; return 1; }
+	{
+		echo "local-address=127.0.0.1:$port"
+		echo "local-port=$port"
+		echo "socket-dir=$dir"
+		echo "daemon=no"
+		echo "guardian=no"
+		echo "disable-syslog=yes"
+		echo "loglevel=3"
+		echo "setuid="
+		echo "setgid="
+		echo "webserver=no"
+		echo "api=no"
+		echo "security-poll-suffix="
+		echo "receiver-threads=$WORKERS"
+		echo "distributor-threads=1"
+		echo "reuseport=yes"
+	} >"$dir/pdns.conf"
+	if [[ $backend == sqlite ]]; then
+		have gsqlite3 || { SKIP_REASON="pdns-backend-sqlite3 not installed"; return 1; }
+		make_sqlite
+		cp "$SQLITE_DB" "$dir/pdns.sqlite3"
+		printf 'launch=gsqlite3\ngsqlite3-database=%s\n' "$dir/pdns.sqlite3" >>"$dir/pdns.conf"
+	else
+		have gpgsql || { SKIP_REASON="pdns-backend-pgsql not installed"; return 1; }
+		start_pg
+		[[ -n $PG_SKIP ]] && { SKIP_REASON=$PG_SKIP; return 1; }
+		printf 'launch=gpgsql\ngpgsql-host=%s\ngpgsql-port=%s\ngpgsql-dbname=pdns\ngpgsql-user=postgres\n' \
+			"$PG_TMP" "$PG_PORT" >>"$dir/pdns.conf"
+		SRV_DB_PID=$PG_PID
+	fi
+	if [[ $cache == off ]]; then
+		printf 'cache-ttl=0\nnegquery-cache-ttl=0\nquery-cache-ttl=0\n' >>"$dir/pdns.conf"
+	fi
+	start_bg "$dir/stdout.log" TERM pdns_server --config-dir="$dir"
+	SRV_PID=$BG_PID
+}
+
+# Our server. whoami: the core alone; sqlite/pgsql: the `sql` plugin alone
+# (skipped, with a line, while the server has no `sql` plugin).
+start_ours() {
+	local dir=$1 port=$2 scenario=$3 store=${4:-}
+	[[ -n $OURS_BIN ]] || { SKIP_REASON=${OURS_SKIP:-"our server not built"}; return 1; }
+	if [[ $scenario == whoami ]]; then
+		if ! grep -qx whoami <<<"$OURS_PLUGINS"; then
+			SKIP_REASON="our server has no whoami plugin yet"
+			return 1
+		fi
+		cat >"$dir/Corefile" <<EOF
+.:$port {
+    bind 127.0.0.1
+    whoami
+}
+EOF
+	else
+		if ! grep -qx sql <<<"$OURS_PLUGINS"; then
+			SKIP_REASON="our server has no sql plugin yet ($OURS_BIN -plugins does not list sql)"
+			return 1
+		fi
+		# NOTE: the sql plugin's Corefile syntax is fixed by its own issue;
+		# adjust here when it lands (same data, same schema as PowerDNS's).
+		if [[ $store == sqlite ]]; then
+			make_sqlite
+			cp "$SQLITE_DB" "$dir/store.sqlite3"
+			cat >"$dir/Corefile" <<EOF
+bench.test.:$port {
+    bind 127.0.0.1
+    sql sqlite3 $dir/store.sqlite3
+}
+EOF
+		else
+			start_pg
+			[[ -n $PG_SKIP ]] && { SKIP_REASON=$PG_SKIP; return 1; }
+			cat >"$dir/Corefile" <<EOF
+bench.test.:$port {
+    bind 127.0.0.1
+    sql postgres "host=$PG_TMP port=$PG_PORT dbname=pdns user=postgres"
+}
+EOF
+			SRV_DB_PID=$PG_PID
+		fi
+	fi
+	start_bg "$dir/stdout.log" TERM "$OURS_BIN" -conf "$dir/Corefile" -workers "$WORKERS"
+	SRV_PID=$BG_PID
+}
+
+start_server() { # NAME DIR PORT SCENARIO
+	local name=$1
+	shift
+	case $name in
+	nsd) start_nsd "$@" ;;
+	knot) start_knot "$@" ;;
+	bind) start_bind "$@" ;;
+	pdns-sqlite) start_pdns "$@" sqlite on ;;
+	pdns-sqlite-nocache) start_pdns "$@" sqlite off ;;
+	pdns-pgsql) start_pdns "$@" pgsql on ;;
+	pdns-pgsql-nocache) start_pdns "$@" pgsql off ;;
+	ours) start_ours "$@" ;;
+	ours-sqlite) start_ours "$@" sqlite ;;
+	ours-pgsql) start_ours "$@" pgsql ;;
+	*) SKIP_REASON="unknown server $name"; return 1 ;;
+	esac
+}
+
+# ---------------------------------------------------------------- measuring
+FAILED=()
+
+treestat() { # PID -> "ticks hwm_kib nprocs" (0 0 0 when no PID)
+	if [[ -n $1 ]]; then "$PY" "$LIB" treestat "$1"; else echo "0 0 0"; fi
+}
+
+# dnsperf_run KIND RUN FILE EXTRA...: one bounded dnsperf run, recorded
+dnsperf_run() {
+	local kind=$1 r=$2 qfile=$3 outf
+	shift 3
+	local dur=$DURATION
+	[[ $kind == lat ]] && dur=$LAT_DURATION
+	outf="$DIR/$kind-$r.txt"
+	local cmd=(dnsperf -s 127.0.0.1 -p "$PORT" -d "$qfile" -c 8 -T 1 -l "$dur" "$@")
+	cmdlog "${cmd[*]}"
+	local s0 d0 s1 d1
+	s0=$(treestat "$SRV_PID")
+	d0=$(treestat "$SRV_DB_PID")
+	timeout $((dur + 60)) "${cmd[@]}" >"$outf" 2>&1 || log "dnsperf exited non-zero (see $outf)"
+	s1=$(treestat "$SRV_PID")
+	d1=$(treestat "$SRV_DB_PID")
+	"$PY" "$LIB" record "$outf" "$RESULTS" "$SCEN" "$SRV" "$kind" "$r" \
+		"$s0" "$s1" "$d0" "$d1" "$(getconf CLK_TCK)" "$dur"
+}
+
+measure() { # SCENARIO SERVER
+	SCEN=$1 SRV=$2
+	DIR="$RUN_DIR/$SCEN-$SRV"
+	mkdir -p "$DIR"
+	PORT=$("$PY" "$LIB" freeport)
+	SRV_PID="" SRV_DB_PID="" SKIP_REASON=""
+	log "== $SCEN / $SRV (port $PORT)"
+	local t0
+	t0=$EPOCHREALTIME
+	if ! start_server "$SRV" "$DIR" "$PORT" "$SCEN"; then
+		note "skipped: $SCEN / $SRV: $SKIP_REASON"
+		return 0
+	fi
+	local pname=bench.test ptype=SOA need=--need-answer
+	if [[ $SCEN == whoami ]]; then pname=example.test ptype=A need=""; fi
+	local load
+	load=$("$PY" "$LIB" probe --port "$PORT" --qname "$pname" --qtype "$ptype" \
+		--timeout 300 --since "$t0" $need || true)
+	if [[ $load == timeout || -z $load ]] || ! kill -0 "$SRV_PID" 2>/dev/null; then
+		note "FAILED: $SCEN / $SRV: no answer within 300 s (or it exited); see $DIR"
+		FAILED+=("$SCEN/$SRV")
+		stop_pid "$SRV_PID"
+		forget_pid "$SRV_PID"
+		return 0
+	fi
+	log "first answer after $load s"
+	local st
+	st=$(treestat "$SRV_PID")
+	printf '{"scenario":"%s","server":"%s","kind":"load","run":1,"load_s":%s,"hwm_kib":%s}\n' \
+		"$SCEN" "$SRV" "$load" "$(echo "$st" | cut -d' ' -f2)" >>"$RESULTS"
+	local r qfile
+	for ((r = 1; r <= RUNS; r++)); do
+		case $SCEN in
+		flood) dnsperf_run tput "$r" "$DATA/q-flood-$r.txt" -n 1 ;;
+		whoami) dnsperf_run tput "$r" "$DATA/q-whoami.txt" ;;
+		*) dnsperf_run tput "$r" "$DATA/q-$SCEN.txt" ;;
+		esac
+	done
+	for ((r = 1; r <= LAT_RUNS; r++)); do
+		case $SCEN in
+		flood) qfile="$DATA/q-flood-lat-$r.txt" ;;
+		whoami) qfile="$DATA/q-whoami.txt" ;;
+		*) qfile="$DATA/q-$SCEN.txt" ;;
+		esac
+		dnsperf_run lat "$r" "$qfile" -Q "$LAT_QPS" -v
+	done
+	if ! kill -0 "$SRV_PID" 2>/dev/null; then
+		note "FAILED: $SCEN / $SRV exited during the runs; see $DIR"
+		FAILED+=("$SCEN/$SRV")
+	fi
+	stop_pid "$SRV_PID"
+	forget_pid "$SRV_PID"
+}
+
+# ---------------------------------------------------------------- main
+log "bench/run.sh: output in $RUN_DIR"
+install_missing
+if ! have dnsperf; then
+	echo "run.sh: dnsperf is not installed and could not be installed" >&2
+	exit 1
+fi
+machine_info
+
+need_ours=0
+for s in ${SCENARIOS//,/ }; do
+	case $s in
+	whoami) want_server ours && need_ours=1 ;;
+	hits | mixed | flood) { want_server ours-sqlite || want_server ours-pgsql; } && need_ours=1 ;;
+	esac
+done
+if ((need_ours)); then build_ours; fi
+[[ -n $OURS_SKIP ]] && note "skipped: $OURS_SKIP"
+gen_data
+
+for s in ${SCENARIOS//,/ }; do
+	case $s in
+	whoami) list=$WHOAMI_SERVERS ;;
+	hits | mixed | flood) list=$AUTH_SERVERS ;;
+	*)
+		note "skipped: scenario $s: not written yet (a later issue adds it)"
+		continue
+		;;
+	esac
+	for srv in $list; do
+		want_server "$srv" || continue
+		measure "$s" "$srv"
+	done
+done
+
+if [[ -n $PG_PID ]]; then
+	stop_pid "$PG_PID" INT
+	forget_pid "$PG_PID"
+	PG_PID=""
+fi
+
+"$PY" "$BENCH_DIR/report.py" --run "$RUN_DIR" --data "$DATA"
+cp "$RUN_DIR/results.md" "$OUT/results.md"
+for f in "$RUN_DIR"/*.png; do [[ -e $f ]] && cp "$f" "$OUT/"; done
+echo
+cat "$RUN_DIR/results.md"
+if ((UPDATE_README)); then
+	"$PY" "$BENCH_DIR/report.py" --run "$RUN_DIR" --data "$DATA" --readme "$BENCH_DIR/README.md" \
+		--results-dir "$BENCH_DIR/results"
+	log "bench/README.md and bench/results/ updated"
+fi
+if ((${#FAILED[@]})); then
+	log "failed: ${FAILED[*]}"
+	exit 1
+fi
+exit 0
