@@ -185,6 +185,8 @@ int
 ev_watch_set(struct ev_watch *w, int what)
 {
 	event_del(w->ev);
+	if (what == 0)
+		return 0;
 	if (event_assign(w->ev, w->loop->base, w->fd, to_libevent(what),
 	        watch_fire, w) != 0)
 		return ERR_IO;

@@ -12,9 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include "common/err.h"
 #include "common/log.h"
 #include "common/strutil.h"
+#include "server/metrics.h"
 #include "server/server.h"
 
 const char config_default_text[] = ". {\n\twhoami\n\tlog\n}\n";
@@ -39,6 +42,7 @@ config_free(struct config *c)
 		free(sb->chain);
 		free(sb->binds);
 		free(sb->excepts);
+		SSL_CTX_free(sb->tls);
 	}
 	free(c->blocks);
 	for (size_t i = 0; i < c->ngroups; i++)
@@ -79,6 +83,19 @@ server_block_add_bind(
     struct server_block *sb, const struct sockaddr *sa, socklen_t salen)
 {
 	return add_addr(&sb->binds, &sb->nbinds, sa, salen);
+}
+
+void
+server_block_set_bufsize(struct server_block *sb, uint16_t size)
+{
+	sb->bufsize = size;
+}
+
+void
+server_block_set_tls(struct server_block *sb, void *ssl_ctx)
+{
+	SSL_CTX_free(sb->tls);
+	sb->tls = ssl_ctx;
 }
 
 int
@@ -235,14 +252,15 @@ route_block(struct config *c, struct server_block *sb, char *err, size_t errlen)
 			memcpy(r->zone, zone, sizeof(zone));
 			r->labels = dname_labels(zone);
 			r->sb = sb;
+			r->mid = -1;
 		}
 	}
 	return 0;
 }
 
 static int
-setup_block(struct server_block *sb, const struct cf_block *cfb, char *err,
-    size_t errlen)
+setup_block(struct server_block *sb, const struct corefile *cf,
+    const struct cf_block *cfb, char *err, size_t errlen)
 {
 	struct cf_directive *mine = NULL;
 	int rc = 0;
@@ -285,6 +303,7 @@ setup_block(struct server_block *sb, const struct cf_block *cfb, char *err,
 		ps.block = sb;
 		ps.keys = cfb->keys;
 		ps.nkeys = cfb->nkeys;
+		ps.cf = cf;
 		if (ops->setup != NULL && (rc = ops->setup(&ps, &ctx)) != 0) {
 			if (rc != ERR_CONFIG || err[0] == '\0')
 				snprintf(err, errlen,
@@ -333,33 +352,57 @@ config_build(struct corefile *cf, int nworkers, char *err, size_t errlen)
 		const struct cf_block *b = &cf->blocks[i];
 
 		c->nblocks = i + 1;
+		if ((rc = setup_block(&c->blocks[i], cf, b, err, errlen)) != 0)
+			goto fail;
 		for (size_t k = 0; k < b->nkeys; k++) {
-			if (b->keys[k].scheme == CF_TLS) {
+			if (b->keys[k].scheme == CF_TLS &&
+			    c->blocks[i].tls == NULL) {
 				snprintf(err, errlen,
-				    "%s:%d - Error during parsing: tls:// "
-				    "server blocks need the tls plugin, which "
-				    "this build does not have yet",
+				    "%s:%d - Error during parsing: a tls:// "
+				    "server block needs the tls plugin "
+				    "(tls CERT KEY [CA])",
 				    b->keys[k].file, b->keys[k].line);
 				goto fail;
 			}
 		}
-		if ((rc = setup_block(&c->blocks[i], b, err, errlen)) != 0)
-			goto fail;
 	}
 	for (size_t i = 0; i < c->nblocks; i++)
 		if ((rc = route_block(c, &c->blocks[i], err, errlen)) != 0)
 			goto fail;
-	for (size_t i = 0; i < c->ngroups; i++)
-		qsort(c->groups[i].routes, c->groups[i].nroutes,
-		    sizeof(struct zone_route), cmp_routes);
+	for (size_t i = 0; i < c->ngroups; i++) {
+		for (size_t j = i + 1; j < c->ngroups; j++) {
+			const struct listen_group *a = &c->groups[i],
+			                          *b = &c->groups[j];
+
+			if (a->scheme != b->scheme && a->port == b->port &&
+			    same_ip(&a->addr, &b->addr)) {
+				snprintf(err, errlen,
+				    "%s and %s cannot share a port", a->name,
+				    b->name);
+				goto fail;
+			}
+		}
+	}
+	for (size_t i = 0; i < c->ngroups; i++) {
+		struct listen_group *g = &c->groups[i];
+
+		qsort(g->routes, g->nroutes, sizeof(struct zone_route),
+		    cmp_routes);
+		/* one TLS context per socket: the first block's */
+		for (size_t r = 0; r < g->nroutes && g->scheme == CF_TLS; r++)
+			if (g->tls == NULL)
+				g->tls = g->routes[r].sb->tls;
+	}
 	c->listeners = calloc(c->ngroups * 2, sizeof(*c->listeners));
 	if (c->listeners == NULL)
 		goto nomem;
 	for (size_t i = 0; i < c->ngroups; i++) {
-		for (int k = 0; k < 2; k++) {
+		bool tls = c->groups[i].scheme == CF_TLS;
+
+		for (int k = tls ? 1 : 0; k < 2; k++) {
 			struct listener *l = &c->listeners[c->nlisteners++];
 
-			l->kind = k == 0 ? LST_UDP : LST_TCP;
+			l->kind = tls ? LST_TLS : k == 0 ? LST_UDP : LST_TCP;
 			l->grp = &c->groups[i];
 			l->fds = malloc((size_t)nworkers * sizeof(int));
 			if (l->fds == NULL)
@@ -409,11 +452,11 @@ open_socket(const struct listener *l, char *err, size_t errlen, bool *skip)
 	int fam = g->addr.ss_family;
 	int fd, one = 1;
 	const char *what = l->kind == LST_UDP ? "udp" : "tcp";
+	bool stream = l->kind != LST_UDP;
 
 	*skip = false;
 	fd = socket(fam,
-	    (l->kind == LST_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
-	        SOCK_CLOEXEC,
+	    (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
 	if (fd < 0) {
 		if (fam == AF_INET6 && is_wildcard(&g->addr) &&
@@ -449,7 +492,7 @@ open_socket(const struct listener *l, char *err, size_t errlen, bool *skip)
 		}
 		goto fail;
 	}
-	if (l->kind == LST_TCP && listen(fd, 1024) != 0)
+	if (stream && listen(fd, 1024) != 0)
 		goto fail;
 	return fd;
 fail:
@@ -524,6 +567,8 @@ config_close_unused(struct config *c, struct config *keep)
 int
 config_start(struct config *c, char *err, size_t errlen)
 {
+	server_reset_lameduck();
+	metrics_bind_config(c);
 	for (size_t i = 0; i < c->nblocks; i++) {
 		struct server_block *sb = &c->blocks[i];
 

@@ -52,14 +52,12 @@ sb_printf(struct sbuf *b, const char *fmt, ...)
 
 #define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
 
-static void
-vars(const char *path, struct httpd_reply *r, void *arg)
+void
+debug_vars_render(char **p, size_t *len, size_t *cap)
 {
-	struct sbuf b = { NULL, 0, 0 };
+	struct sbuf b = { *p, *len, *cap };
 	const struct worker_stats *st;
 
-	(void)path;
-	(void)arg;
 	sb_printf(&b, "# coredns debug counters\n");
 	sb_printf(&b, "coredns_debug_alloc_counting %d\n",
 	    alloccount_available() ? 1 : 0);
@@ -105,8 +103,21 @@ vars(const char *path, struct httpd_reply *r, void *arg)
 			    i, k, (unsigned long long)v);
 		}
 	}
-	r->body = b.p;
-	r->len = b.len;
+	*p = b.p;
+	*len = b.len;
+	*cap = b.cap;
+}
+
+static void
+vars(const char *path, struct httpd_reply *r, void *arg)
+{
+	size_t cap = 0;
+
+	(void)path;
+	(void)arg;
+	r->body = NULL;
+	r->len = 0;
+	debug_vars_render(&r->body, &r->len, &cap);
 }
 
 struct httpd *

@@ -3,6 +3,7 @@
 #ifndef SERVER_DEBUG_HTTP_H
 #define SERVER_DEBUG_HTTP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct evloop;
@@ -12,6 +13,10 @@ struct httpd;
  * in err. Caller frees with httpd_free(). */
 struct httpd *debug_http_start(
     struct evloop *l, const char *addr, char *err, size_t errlen);
+
+/* Appends the debug counters (Prometheus text) to a malloc'ed buffer
+ * of `*len` bytes used out of `*cap`; grows it as needed. */
+void debug_vars_render(char **p, size_t *len, size_t *cap);
 
 /* Counters the main thread keeps (reloads). */
 extern uint64_t debug_reloads_ok, debug_reloads_failed;

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/strutil.h"
 #include "server/debug_http.h"
+#include "server/metrics.h"
 #include "server/server.h"
 #include "server/worker.h"
 
@@ -83,13 +84,13 @@ print_version(void)
 	printf("%s\nlinux/%s, C11\n", SERVER_VERSION, u.machine);
 }
 
-static void
-reload(void *arg)
+static int
+reload_now(void)
 {
 	char err[1024];
 	struct config *next;
+	uint64_t lameduck = server_lameduck_ms();
 
-	(void)arg;
 	log_info("Reloading");
 	next = config_load(conf_path, dns_port, nworkers, err, sizeof(err));
 	if (next == NULL)
@@ -109,20 +110,52 @@ reload(void *arg)
 	config_close_unused(current, next);
 	config_unref(current);
 	current = next;
+	server_set_current_config(current);
 	debug_reloads_ok++;
 	log_info("Reloading complete");
-	return;
+	return 0;
 fail:
 	debug_reloads_failed++;
 	log_err("Reload failed, keeping the running configuration: %s", err);
+	server_reset_lameduck();
+	server_set_lameduck(lameduck);
+	return ERR_CONFIG;
+}
+
+static void
+reload(void *arg)
+{
+	(void)arg;
+	(void)reload_now();
+}
+
+static struct ev_timer *lameduck_timer;
+
+static void
+lameduck_over(void *arg)
+{
+	(void)arg;
+	log_info("Shutting down");
+	evloop_break(main_loop);
 }
 
 static void
 shutdown_cb(void *arg)
 {
+	uint64_t ms = server_lameduck_ms();
+
 	(void)arg;
-	log_info("Shutting down");
-	evloop_break(main_loop);
+	if (ms > 0 && !server_in_lameduck() &&
+	    (lameduck_timer = ev_timer_new(main_loop, lameduck_over, NULL)) !=
+	        NULL) {
+		/* keep answering while load balancers notice /ready */
+		server_enter_lameduck();
+		log_info("Going into lameduck mode for %llums",
+		    (unsigned long long)ms);
+		ev_timer_start(lameduck_timer, ms);
+		return;
+	}
+	lameduck_over(NULL);
 }
 
 /* Go's flag package: -name, --name, -name=value, -name value. */
@@ -136,6 +169,16 @@ flag_value(int argc, char **argv, int *i, const char *arg)
 	if (*i + 1 >= argc)
 		return NULL;
 	return argv[++*i];
+}
+
+/* A boolean flag's value: "-x", "-x=true" are true, "-x=false" false. */
+static bool
+flag_bool(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	return eq == NULL || strcmp(eq + 1, "true") == 0 ||
+	       strcmp(eq + 1, "1") == 0 || strcmp(eq + 1, "t") == 0;
 }
 
 static bool
@@ -208,15 +251,19 @@ main(int argc, char **argv)
 			    NULL)
 				goto needs_value;
 		} else if (flag_is(a, "plugins")) {
-			list_plugins();
-			return 0;
+			if (flag_bool(a)) {
+				list_plugins();
+				return 0;
+			}
 		} else if (flag_is(a, "version")) {
-			print_version();
-			return 0;
+			if (flag_bool(a)) {
+				print_version();
+				return 0;
+			}
 		} else if (flag_is(a, "quiet")) {
-			quiet = true;
+			quiet = flag_bool(a);
 		} else if (flag_is(a, "validate")) {
-			validate = true;
+			validate = flag_bool(a);
 		} else if (flag_is(a, "h") || flag_is(a, "help")) {
 			usage(stdout);
 			return 0;
@@ -258,7 +305,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	server_set_main_loop(main_loop);
-	if (config_open_listeners(current, NULL, err, sizeof(err)) != 0 ||
+	if (metrics_init(nworkers) != 0 ||
+	    config_open_listeners(current, NULL, err, sizeof(err)) != 0 ||
 	    config_start(current, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		goto out;
@@ -277,13 +325,23 @@ main(int argc, char **argv)
 	sigs[1] = ev_signal_new(main_loop, SIGINT, shutdown_cb, NULL);
 	sigs[2] = ev_signal_new(main_loop, SIGHUP, reload, NULL);
 	sigs[3] = ev_signal_new(main_loop, SIGUSR1, reload, NULL);
+	server_set_reload_hook(reload_now);
+	server_set_current_config(current);
 	if (workers_start(nworkers, current) != 0) {
 		fprintf(stderr, "cannot start worker threads\n");
 		goto out;
 	}
 	if (!quiet) {
-		for (size_t i = 0; i < current->ngroups; i++)
-			printf("%s\n", current->groups[i].name);
+		for (size_t i = 0; i < current->ngroups; i++) {
+			bool seen = false;
+
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(current->groups[j].name,
+				        current->groups[i].name) == 0)
+					seen = true;
+			if (!seen)
+				printf("%s\n", current->groups[i].name);
+		}
 		print_version();
 		fflush(stdout);
 	}
@@ -293,6 +351,8 @@ main(int argc, char **argv)
 out:
 	for (int i = 0; i < 4; i++)
 		ev_signal_free(sigs[i]);
+	ev_timer_free(lameduck_timer);
+	server_set_current_config(NULL);
 	httpd_free(dbg);
 	if (current != NULL) {
 		config_close_unused(current, NULL);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "common/log.h"
 #include "server/corefile.h"
 
 struct request;
@@ -25,6 +26,7 @@ struct plugin_setup {
 	struct server_block *block; /* the block being configured */
 	const struct cf_key *keys;  /* the block's zones */
 	size_t nkeys;
+	const struct corefile *cf; /* the whole configuration */
 };
 
 struct plugin_ops {
@@ -47,6 +49,9 @@ struct plugin_ops {
 	/* Optional: after the whole configuration is valid, before it
 	 * serves (may open sockets, start timers). */
 	int (*start)(void *ctx);
+	/* Optional: readiness for the ready plugin; false until ready. Once
+	 * true it is not asked again. Runs on the main thread. */
+	bool (*ready)(void *ctx);
 	/* Frees the context; NULL-safe. May run on any thread. */
 	void (*teardown)(void *ctx);
 };
@@ -65,6 +70,20 @@ int server_block_add_bind(
 /* Excludes an address from the block's binds. */
 int server_block_add_bind_except(
     struct server_block *sb, const struct sockaddr *sa, socklen_t salen);
+/* Sets the block's advertised EDNS size and UDP reply cap (512..4096). */
+void server_block_set_bufsize(struct server_block *sb, uint16_t size);
+/* Sets the TLS context (an OpenSSL SSL_CTX *) for tls:// keys; the
+ * block owns it from now on. */
+void server_block_set_tls(struct server_block *sb, void *ssl_ctx);
+
+/* Process-wide state that plugins read or drive (main thread). */
+/* Reloads the Corefile now, as SIGHUP does (main thread). 0 when the new
+ * configuration is serving; the caller's context may be gone then. */
+int server_reload_request(void);
+/* True while shutting down in lameduck mode. */
+bool server_in_lameduck(void);
+/* Raises the lameduck period used at the next shutdown. */
+void server_set_lameduck(uint64_t ms);
 
 /* Plugin-prefixed logging: "plugin/NAME: message". */
 #define plog_err(name, fmt, ...) log_err("plugin/%s: " fmt, name, ##__VA_ARGS__)

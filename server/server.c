@@ -2,6 +2,7 @@
  * run its plugin chain, finish the reply (OPT, truncation) */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,65 @@
 #include "server/worker.h"
 
 static struct evloop *main_loop;
+static int (*reload_hook)(void);
+static struct config *cur_cfg;
+
+struct config *
+server_current_config(void)
+{
+	return cur_cfg;
+}
+
+void
+server_set_current_config(struct config *c)
+{
+	cur_cfg = c;
+}
+static _Atomic bool lameduck_on;
+static uint64_t lameduck_ms;
+
+void
+server_set_reload_hook(int (*fn)(void))
+{
+	reload_hook = fn;
+}
+
+int
+server_reload_request(void)
+{
+	return reload_hook != NULL ? reload_hook() : ERR_INVAL;
+}
+
+bool
+server_in_lameduck(void)
+{
+	return atomic_load(&lameduck_on);
+}
+
+void
+server_enter_lameduck(void)
+{
+	atomic_store(&lameduck_on, true);
+}
+
+void
+server_set_lameduck(uint64_t ms)
+{
+	if (ms > lameduck_ms)
+		lameduck_ms = ms;
+}
+
+uint64_t
+server_lameduck_ms(void)
+{
+	return lameduck_ms;
+}
+
+void
+server_reset_lameduck(void)
+{
+	lameduck_ms = 0;
+}
 
 struct evloop *
 server_main_loop(void)

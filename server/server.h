@@ -41,6 +41,7 @@ struct server_block {
 	struct bind_addr *excepts;
 	size_t nexcepts;
 	uint16_t bufsize; /* our advertised EDNS size, EDNS_DEFAULT_SIZE */
+	void *tls;        /* SSL_CTX for tls:// keys, from the tls plugin */
 };
 
 /* One (scheme, address, port) the server listens on, with the zones of
@@ -49,6 +50,7 @@ struct zone_route {
 	uint8_t zone[DNAME_MAX];
 	int labels;
 	struct server_block *sb;
+	int mid; /* metrics label set (server, zone), -1 before start */
 };
 
 struct listen_group {
@@ -59,9 +61,10 @@ struct listen_group {
 	char name[96];             /* "dns://127.0.0.1:53" */
 	struct zone_route *routes; /* most labels first */
 	size_t nroutes;
+	void *tls; /* SSL_CTX of the first tls:// block (borrowed) */
 };
 
-enum listener_kind { LST_UDP, LST_TCP };
+enum listener_kind { LST_UDP, LST_TCP, LST_TLS };
 
 /* A socket per worker (SO_REUSEPORT) for one group and transport. The
  * fds are shared between configuration generations while wanted. */
@@ -172,5 +175,13 @@ enum req_result server_process(
 
 uint64_t now_ns(void);
 void server_set_main_loop(struct evloop *l);
+void server_set_reload_hook(int (*fn)(void));
+void server_enter_lameduck(void);
+uint64_t server_lameduck_ms(void);
+/* Forgets the lameduck period (before a new configuration starts). */
+void server_reset_lameduck(void);
+/* The configuration being served (main thread). */
+struct config *server_current_config(void);
+void server_set_current_config(struct config *c);
 
 #endif

@@ -12,6 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "common/alloccount.h"
 #include "common/err.h"
 #include "common/evloop.h"
@@ -54,6 +57,9 @@ struct tcp_conn {
 	bool eof;    /* peer closed its side: finish writing, then close */
 	bool closed; /* fd closed; free when pending reaches 0 */
 	bool writing;
+	SSL *ssl;            /* DNS over TLS, NULL for plain TCP */
+	bool tls_want_write; /* a TLS read needs the socket writable */
+	int watched;         /* events the watch has now */
 };
 
 struct worker {
@@ -90,6 +96,12 @@ struct evloop *
 worker_loop(struct worker *w)
 {
 	return w->loop;
+}
+
+int
+worker_index(const struct worker *w)
+{
+	return w->id;
 }
 
 int
@@ -171,6 +183,11 @@ static void
 conn_close(struct tcp_conn *c)
 {
 	if (!c->closed) {
+		if (c->ssl != NULL) {
+			(void)SSL_shutdown(c->ssl); /* best effort */
+			SSL_free(c->ssl);
+			c->ssl = NULL;
+		}
 		ev_watch_free(c->watch);
 		c->watch = NULL;
 		ev_timer_stop(c->idle);
@@ -182,18 +199,85 @@ conn_close(struct tcp_conn *c)
 	conn_release(c);
 }
 
+/* Watches what the connection waits for now. */
+static void
+conn_update_watch(struct tcp_conn *c)
+{
+	int want = (c->eof ? 0 : EVW_READ) |
+	           (c->writing || c->tls_want_write ? EVW_WRITE : 0);
+
+	if (want != c->watched) {
+		ev_watch_set(c->watch, want);
+		c->watched = want;
+	}
+}
+
+/* Bytes read (> 0), 0 at end of stream, -1 to wait, -2 on error. */
+static ssize_t
+conn_io_recv(struct tcp_conn *c, void *buf, size_t n)
+{
+	int r;
+
+	if (c->ssl == NULL) {
+		ssize_t got = recv(c->fd, buf, n, 0);
+
+		if (got >= 0)
+			return got;
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR
+		           ? -1
+		           : -2;
+	}
+	ERR_clear_error();
+	if ((r = SSL_read(c->ssl, buf, (int)n)) > 0)
+		return r;
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		return -1;
+	case SSL_ERROR_WANT_WRITE:
+		c->tls_want_write = true;
+		return -1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	}
+	return -2;
+}
+
+/* Bytes written (> 0), -1 to wait, -2 on error. */
+static ssize_t
+conn_io_send(struct tcp_conn *c, const void *buf, size_t n)
+{
+	int r;
+
+	if (c->ssl == NULL) {
+		ssize_t put = send(c->fd, buf, n, MSG_NOSIGNAL);
+
+		if (put >= 0)
+			return put;
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR
+		           ? -1
+		           : -2;
+	}
+	ERR_clear_error();
+	if ((r = SSL_write(c->ssl, buf, (int)n)) > 0)
+		return r;
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		return -1;
+	}
+	return -2;
+}
+
 static void
 conn_flush(struct tcp_conn *c)
 {
 	while (c->woff < c->wlen) {
-		ssize_t n = send(
-		    c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
+		ssize_t n =
+		    conn_io_send(c, c->wbuf + c->woff, c->wlen - c->woff);
 
+		if (n == -1)
+			break;
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			if (errno == EINTR)
-				continue;
 			conn_close(c);
 			return;
 		}
@@ -201,19 +285,15 @@ conn_flush(struct tcp_conn *c)
 	}
 	if (c->woff == c->wlen) {
 		c->woff = c->wlen = 0;
-		if (c->writing) {
-			c->writing = false;
-			ev_watch_set(c->watch, c->eof ? 0 : EVW_READ);
-		}
-		if (c->eof && c->pending == 0)
+		c->writing = false;
+		if (c->eof && c->pending == 0) {
 			conn_close(c);
-		return;
-	}
-	if (!c->writing) {
+			return;
+		}
+	} else {
 		c->writing = true;
-		ev_watch_set(
-		    c->watch, c->eof ? EVW_WRITE : EVW_READ | EVW_WRITE);
 	}
+	conn_update_watch(c);
 }
 
 static int
@@ -277,19 +357,22 @@ conn_read(struct tcp_conn *c)
 	size_t off = 0;
 	ssize_t n;
 
-	n = recv(c->fd, c->rbuf + c->rlen, TCP_RBUF - c->rlen, 0);
+	n = conn_io_recv(c, c->rbuf + c->rlen, TCP_RBUF - c->rlen);
 	if (n == 0) {
 		c->eof = true;
 		if (c->pending == 0 && c->wlen == c->woff) {
 			conn_close(c);
 			return;
 		}
-		ev_watch_set(c->watch, c->writing ? EVW_WRITE : 0);
+		conn_update_watch(c);
+		return;
+	}
+	if (n == -1) {
+		conn_update_watch(c);
 		return;
 	}
 	if (n < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			conn_close(c);
+		conn_close(c);
 		return;
 	}
 	c->rlen += (size_t)n;
@@ -311,7 +394,7 @@ conn_read(struct tcp_conn *c)
 		memcpy(req->rx, c->rbuf + off + 2, flen);
 		off += 2 + flen;
 		req->rxlen = flen;
-		req->proto = PROTO_TCP;
+		req->proto = c->ssl != NULL ? PROTO_TLS : PROTO_TCP;
 		memcpy(&req->remote, &c->remote, c->remote_len);
 		req->remote_len = c->remote_len;
 		memcpy(&req->local, &c->local, c->local_len);
@@ -362,12 +445,21 @@ conn_cb(int fd, int what, void *arg)
 
 	(void)fd;
 	if (what & EVW_WRITE) {
+		if (c->tls_want_write) {
+			/* a TLS read (handshake) waited for this */
+			c->tls_want_write = false;
+			what |= EVW_READ;
+		}
 		conn_flush(c);
 		if (c->closed)
 			return;
 	}
 	if ((what & EVW_READ) && !c->eof) {
 		conn_read(c);
+		/* TLS may hold decrypted bytes the socket no longer shows */
+		while (!c->closed && !c->eof && c->ssl != NULL &&
+		       SSL_pending(c->ssl) > 0 && c->rlen < TCP_RBUF)
+			conn_read(c);
 		if (c->closed)
 			return;
 	}
@@ -400,7 +492,9 @@ conn_get(struct worker *w)
 	c->next = c->prev = NULL;
 	c->rlen = c->wlen = c->woff = 0;
 	c->pending = 0;
-	c->eof = c->closed = c->writing = false;
+	c->eof = c->closed = c->writing = c->tls_want_write = false;
+	c->ssl = NULL;
+	c->watched = EVW_READ;
 	return c;
 }
 
@@ -437,7 +531,21 @@ accept_cb(int fd, int what, void *arg)
 		c->cfg = w->cfg;
 		config_ref(c->cfg);
 		c->grp = wl->l->grp;
-		c->kind = LST_TCP;
+		c->kind = wl->l->kind;
+		if (c->kind == LST_TLS) {
+			if (c->grp->tls == NULL ||
+			    (c->ssl = SSL_new(c->grp->tls)) == NULL ||
+			    SSL_set_fd(c->ssl, cfd) != 1) {
+				SSL_free(c->ssl);
+				c->ssl = NULL;
+				close(cfd);
+				config_unref(c->cfg);
+				c->next = w->free_conns;
+				w->free_conns = c;
+				continue;
+			}
+			SSL_set_accept_state(c->ssl);
+		}
 		c->watch = ev_watch_new(w->loop, cfd, EVW_READ, conn_cb, c);
 		if (c->watch == NULL || ev_watch_start(c->watch) != 0) {
 			ev_watch_free(c->watch);
@@ -500,6 +608,43 @@ reply_ctl(struct request *req, uint8_t *out)
 		}
 	}
 	return 0;
+}
+
+/* The address a query on a wildcard socket was sent to. */
+static void
+local_from_pktinfo(struct request *req, uint16_t port)
+{
+	struct msghdr mh;
+	struct cmsghdr *cm;
+
+	memset(&req->local, 0, sizeof(req->local));
+	req->local_len = 0;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_control = req->pktinfo;
+	mh.msg_controllen = req->pktinfo_len;
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			struct sockaddr_in *s4 = (void *)&req->local;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons(port);
+			s4->sin_addr = pi.ipi_addr;
+			req->local_len = sizeof(*s4);
+		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+		           cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *s6 = (void *)&req->local;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons(port);
+			s6->sin6_addr = pi.ipi6_addr;
+			req->local_len = sizeof(*s6);
+		}
+	}
 }
 
 static void
@@ -575,6 +720,8 @@ udp_cb(int fd, int what, void *arg)
 			if (!wl->wildcard) {
 				memcpy(&req->local, &grp->addr, grp->addrlen);
 				req->local_len = grp->addrlen;
+			} else {
+				local_from_pktinfo(req, grp->port);
 			}
 			res = server_process(req, cfg, grp);
 			if (res == REQ_ASYNC) {

@@ -36,11 +36,12 @@ int workers_count(void);
 const struct worker_stats *worker_stats_get(int i);
 
 struct evloop *worker_loop(struct worker *w);
+int worker_index(const struct worker *w);
 /* An asynchronous request finished (reply in req->tx or drop): send it
  * and recycle the request. Runs on the worker's thread. */
 void worker_request_done(struct request *req, int result);
 
-/* TCP settings (command line). */
+/* TCP limits (fixed for now; tests may lower them). */
 extern int worker_tcp_max_conns; /* per worker */
 extern int worker_tcp_idle_ms;
 

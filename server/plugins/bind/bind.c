@@ -20,7 +20,9 @@ add_one(struct plugin_setup *ps, const char *s, bool except)
 	struct ifaddrs *ifa, *i;
 	int rc = 0, found = 0;
 
-	if (s[0] != ':' && str_parse_hostport(s, 0, &ss, &sl) == 0) {
+	/* ":PORT" parses as an address too: a bind address is never that */
+	if ((s[0] != ':' || strchr(s + 1, ':') != NULL) &&
+	    str_parse_hostport(s, 0, &ss, &sl) == 0) {
 		if (str_port((struct sockaddr *)&ss) != 0)
 			return cf_errf(&ps->disp,
 			    "bind address '%s' must not have a port", s);

@@ -40,6 +40,7 @@ erratic_setup(struct plugin_setup *ps, void **ctx)
 	struct cf_disp *d = &ps->disp;
 	struct erratic_cfg *c = calloc(1, sizeof(*c));
 	int rc = 0;
+	bool seen_drop = false;
 
 	if (c == NULL)
 		return ERR_NOMEM;
@@ -53,6 +54,7 @@ erratic_setup(struct plugin_setup *ps, void **ctx)
 			const char *k = cf_val(d);
 
 			if (strcmp(k, "drop") == 0) {
+				seen_drop = true;
 				rc = amount(d, &c->drop, 2);
 			} else if (strcmp(k, "truncate") == 0) {
 				rc = amount(d, &c->truncate, 2);
@@ -75,6 +77,10 @@ erratic_setup(struct plugin_setup *ps, void **ctx)
 				goto fail;
 		}
 	}
+	/* CoreDNS: every second query is dropped unless the block asks for
+	 * something else without naming drop */
+	if (!seen_drop && c->delay == 0 && c->truncate == 0 && c->error == 0)
+		c->drop = 2;
 	*ctx = c;
 	return 0;
 fail:
@@ -165,9 +171,20 @@ erratic_serve(struct request *req, void *ctx)
 	return write_answer(req, trunc) == 0 ? PL_DONE : PL_ERROR;
 }
 
+/* CoreDNS's erratic reports ready after three queries, so tests of the
+ * ready plugin have something that is not ready at first. */
+static bool
+erratic_ready(void *ctx)
+{
+	struct erratic_cfg *c = ctx;
+
+	return atomic_load(&c->q) >= 3;
+}
+
 const struct plugin_ops erratic_plugin = {
 	.name = "erratic",
 	.setup = erratic_setup,
 	.serve = erratic_serve,
+	.ready = erratic_ready,
 	.teardown = erratic_teardown,
 };

@@ -1,0 +1,110 @@
+/* server/httpsrv.c - HTTP listeners shared by plugins and kept across
+ * reloads */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/evloop.h"
+#include "server/httpsrv.h"
+#include "server/request.h"
+
+struct entry {
+	char *addr;
+	struct httpd *h;
+	int refs;
+	struct entry *next;
+};
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static struct entry *entries;
+static pthread_t main_thread;
+static bool main_known;
+
+struct httpd *
+httpsrv_acquire(const char *addr, char *err, size_t errlen)
+{
+	struct entry *e;
+	struct evloop *l = server_main_loop();
+
+	if (l == NULL) {
+		snprintf(err, errlen, "no main loop");
+		return NULL;
+	}
+	main_thread = pthread_self();
+	main_known = true;
+	pthread_mutex_lock(&mu);
+	for (e = entries; e != NULL; e = e->next) {
+		if (strcmp(e->addr, addr) == 0) {
+			e->refs++;
+			pthread_mutex_unlock(&mu);
+			return e->h;
+		}
+	}
+	pthread_mutex_unlock(&mu);
+	if ((e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->addr = strdup(addr)) == NULL) {
+		free(e);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((e->h = httpd_new(l, addr, err, errlen)) == NULL) {
+		free(e->addr);
+		free(e);
+		return NULL;
+	}
+	e->refs = 1;
+	pthread_mutex_lock(&mu);
+	e->next = entries;
+	entries = e;
+	pthread_mutex_unlock(&mu);
+	return e->h;
+}
+
+static void
+release_on_main(void *arg)
+{
+	struct httpd *h = arg;
+	struct entry **pp, *e;
+
+	pthread_mutex_lock(&mu);
+	for (pp = &entries; (e = *pp) != NULL; pp = &e->next) {
+		if (e->h != h)
+			continue;
+		if (--e->refs == 0) {
+			*pp = e->next;
+			pthread_mutex_unlock(&mu);
+			httpd_free(e->h);
+			free(e->addr);
+			free(e);
+			return;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&mu);
+}
+
+void
+httpsrv_release(struct httpd *h)
+{
+	struct evloop *l = server_main_loop();
+
+	if (h == NULL)
+		return;
+	if (l == NULL ||
+	    (main_known && pthread_equal(main_thread, pthread_self())) ||
+	    evloop_defer(l, release_on_main, h) != 0)
+		release_on_main(h);
+}
+
+int
+httpsrv_route(struct httpd *h, const char *path, httpd_handler cb)
+{
+	int rc = httpd_route(h, path, cb, NULL);
+
+	return rc == ERR_EXISTS ? 0 : rc;
+}
