@@ -3,10 +3,11 @@
 
   freeport                      a port free for UDP and TCP on 127.0.0.1
   tree PID                      PID and its live descendants, one a line
-  treestat PID                  "cpu_ticks hwm_kib nprocs" over the tree:
+  treestat PID                  "cpu_ticks hwm_kib nprocs pss_kib" over the tree:
                                 utime+stime of every live process in it,
                                 plus the root's cutime+cstime (children it
-                                has reaped); VmHWM summed over the tree
+                                has reaped); VmHWM and Pss (shared pages
+                                split between their users) summed
   probe --port P --qname N --qtype T --timeout S --since T0 [--need-answer]
                                 ask 127.0.0.1:P every 2 ms until a NOERROR
                                 answer comes (with --need-answer: one with a
@@ -84,7 +85,7 @@ def tree(root):
 
 
 def treestat(root):
-    ticks = hwm = n = 0
+    ticks = hwm = pss = n = 0
     for i, pid in enumerate(tree(root)):
         try:
             st = _stat(pid)
@@ -95,10 +96,17 @@ def treestat(root):
                 for line in f:
                     if line.startswith("VmHWM:"):
                         hwm += int(line.split()[1])
+            try:
+                with open("/proc/%d/smaps_rollup" % pid) as f:
+                    for line in f:
+                        if line.startswith("Pss:"):
+                            pss += int(line.split()[1])
+            except OSError:
+                pass
             n += 1
         except OSError:
             pass
-    return ticks, hwm, n
+    return ticks, hwm, n, pss
 
 
 QTYPES = {"A": 1, "NS": 2, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28}
@@ -198,12 +206,14 @@ def record(outf, results, scen, srv, kind, run, s0, s1, d0, d1, hz, dur):
     rec["cpu_s"] = cpu
     rec["hwm_kib"] = s1[1]
     rec["nprocs"] = s1[2]
+    rec["pss_kib"] = s1[3]
     if done:
         rec["us_per_q"] = cpu / done * 1e6
         if d1[2]:
             rec["db_cpu_s"] = (d1[0] - d0[0]) / hz
             rec["db_us_per_q"] = rec["db_cpu_s"] / done * 1e6
             rec["db_hwm_kib"] = d1[1]
+            rec["db_pss_kib"] = d1[3]
     if kind == "lat":
         rec.update(latency(outf))
     with open(results, "a") as f:
@@ -221,7 +231,7 @@ def main(argv):
     elif cmd == "tree":
         print("\n".join(str(p) for p in tree(int(argv[2]))))
     elif cmd == "treestat":
-        print("%d %d %d" % treestat(int(argv[2])))
+        print("%d %d %d %d" % treestat(int(argv[2])))
     elif cmd == "probe":
         import argparse
         ap = argparse.ArgumentParser()

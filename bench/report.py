@@ -110,8 +110,11 @@ def summarize(rows):
                 "p50": med([r.get("p50_ms") for r in lat]),
                 "p99": med([r.get("p99_ms") for r in lat]),
                 "lat_lost": med([r.get("lost") for r in lat]),
+                "lat_qps": med([r.get("qps") for r in lat]),
+                "db_pss": max([r.get("db_pss_kib", 0) for r in rr] or [0]) / 1024.0,
                 "hwm": max([r.get("hwm_kib", 0) for r in rr] or [0]) / 1024.0,
                 "hwm_load": (ld[0].get("hwm_kib", 0) / 1024.0) if ld else None,
+                "pss": (max([r.get("pss_kib", 0) for r in rr] or [0]) / 1024.0),
                 "db_hwm": max([r.get("db_hwm_kib", 0) for r in rr] or [0]) / 1024.0,
                 "load": med([r.get("load_s") for r in ld]),
                 "rcodes": tp[-1].get("rcodes", {}) if tp else {},
@@ -129,8 +132,8 @@ def table(scen, figs, lat_qps):
     best_usq = min(pu) if pu else None
     lines = [
         "| server | qps | qps ÷ best peer | server µs/q | µs/q ÷ best peer | avg latency ms | "
-        "p50 / p99 ms at %s qps | lost | peak memory MiB | first answer s | rcodes (last run) |" % lat_qps,
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "p50 / p99 ms at %s qps | lost | peak memory MiB (ΣVmHWM) | Pss MiB | first answer s | rcodes (last run) |" % lat_qps,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for srv, f in figs.items():
         q = f["qps"]
@@ -143,6 +146,12 @@ def table(scen, figs, lat_qps):
         lat = "-"
         if f["p50"]:
             lat = "%s / %s" % (fmt_num(f["p50"][0], 3), fmt_num(f["p99"][0], 3))
+            try:
+                target = float(lat_qps)
+            except ValueError:
+                target = 0
+            if f["lat_qps"] and target and f["lat_qps"][0] < 0.97 * target:
+                lat += " (overloaded: %s qps)" % fmt_qps(f["lat_qps"][0])
         lost = "-"
         if f["lost"]:
             lost = "%d" % f["lost"][0]
@@ -152,9 +161,12 @@ def table(scen, figs, lat_qps):
         if f["db_hwm"]:
             mem += " + postgres %.0f" % f["db_hwm"]
         rc = ", ".join("%s %d" % (k, v) for k, v in sorted(f["rcodes"].items(), key=lambda x: -x[1]))
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        pss = "%.0f" % f["pss"] if f["pss"] else "-"
+        if f["db_pss"]:
+            pss += " + postgres %.0f" % f["db_pss"]
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             LABEL.get(srv, srv), cell(q, fmt_qps), rq, ucell, ru,
-            cell(f["avg_ms"], lambda v: fmt_num(v, 3)), lat, lost, mem,
+            cell(f["avg_ms"], lambda v: fmt_num(v, 3)), lat, lost, mem, pss,
             cell(f["load"], lambda v: "%.2f" % v), rc or "-"))
     return "\n".join(lines)
 
@@ -164,6 +176,7 @@ def plots(summary, run):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker  # noqa: F401
     except Exception as e:  # noqa: BLE001
         return "plots skipped: matplotlib unavailable (%s)" % e
     made = []
@@ -174,7 +187,7 @@ def plots(summary, run):
     colors = plt.get_cmap("tab10")
 
     def bars(key, fname, ylabel, title):
-        fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(scens) + 2), 4.2))
+        fig, ax = plt.subplots(figsize=(max(8, 1.8 * len(scens) + 4.5), 4.5))
         width = 0.8 / max(1, len(servers))
         for i, srv in enumerate(servers):
             xs, ys, lo, hi = [], [], [], []
@@ -187,23 +200,26 @@ def plots(summary, run):
                     hi.append(m[2] - m[0])
             if xs:
                 ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=LABEL.get(srv, srv),
-                       color=colors(i % 10))
+                       color=colors(ORDER.index(srv) % 10))
         ax.set_xticks(range(len(scens)))
         ax.set_xticklabels(scens)
         ax.set_ylabel(ylabel)
         ax.set_title(title)
-        ax.legend(fontsize=7, loc="best")
+        if key == "qps":
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+                lambda v, _: "%dk" % (v / 1000) if v else "0"))
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         fig.savefig(os.path.join(run, fname), dpi=90)
         plt.close(fig)
         made.append(fname)
 
-    bars("qps", "qps.png", "queries per second", "throughput (median, bars: min–max)")
+    bars("qps", "qps.png", "queries per second", "throughput (median, whiskers: min–max)")
     bars("usq", "usq.png", "server CPU µs per answered query", "server CPU per query (lower is better)")
     # latency: p50 and p99 at the fixed rate
     if any(summary[sc][s].get("p50") for sc in scens for s in summary[sc]):
-        fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(scens) + 2), 4.2))
+        fig, ax = plt.subplots(figsize=(max(8, 1.8 * len(scens) + 4.5), 4.5))
         width = 0.8 / max(1, len(servers))
         for i, srv in enumerate(servers):
             xs, p50, p99 = [], [], []
@@ -214,14 +230,14 @@ def plots(summary, run):
                     p50.append(f["p50"][0])
                     p99.append(f["p99"][0])
             if xs:
-                ax.bar(xs, p99, width, color=colors(i % 10), alpha=0.35)
-                ax.bar(xs, p50, width, color=colors(i % 10), label=LABEL.get(srv, srv))
+                ax.bar(xs, p99, width, color=colors(ORDER.index(srv) % 10), alpha=0.35)
+                ax.bar(xs, p50, width, color=colors(ORDER.index(srv) % 10), label=LABEL.get(srv, srv))
         ax.set_xticks(range(len(scens)))
         ax.set_xticklabels(scens)
         ax.set_ylabel("ms")
         ax.set_yscale("log")
         ax.set_title("latency at a fixed rate: p50 (solid), p99 (light)")
-        ax.legend(fontsize=7, loc="best")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
         fig.savefig(os.path.join(run, "latency.png"), dpi=90)
@@ -267,7 +283,9 @@ def render(run, data, plot_prefix=""):
               "(/proc/PID/stat) over the run, divided by answered queries; for PostgreSQL "
               "backends the postgres process tree's CPU is shown beside it. p50/p99: a separate "
               "fixed-rate run (`-Q`), percentiles from dnsperf's per-query `-v` output. "
-              "Peak memory: VmHWM summed over the process tree. First answer: from starting "
+              "Peak memory: VmHWM summed over the process tree (pages shared by forked "
+              "processes, as NSD's, count once per process); Pss: the tree's proportional "
+              "set size at its largest sample (shared pages split). First answer: from starting "
               "the server to its first answer (SOA of the zone). Ratios: to the best peer "
               "(not ours) of the same scenario in this run: qps ÷ best qps (higher is better), "
               "µs/q ÷ lowest µs/q (lower is better).")

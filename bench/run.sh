@@ -227,6 +227,7 @@ machine_info() {
 		echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 		echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 		echo "kernel: $(uname -sr)"
+		echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo "os: $(. /etc/os-release && echo "$PRETTY_NAME")"
 		echo "dnsperf: $(dnsperf -h 2>&1 | sed -n 's/^Version //p' | head -1)"
 		have nsd && echo "nsd: $(nsd -v 2>&1 | head -1)"
@@ -595,8 +596,8 @@ start_server() { # NAME DIR PORT SCENARIO
 # ---------------------------------------------------------------- measuring
 FAILED=()
 
-treestat() { # PID -> "ticks hwm_kib nprocs" (0 0 0 when no PID)
-	if [[ -n $1 ]]; then "$PY" "$LIB" treestat "$1"; else echo "0 0 0"; fi
+treestat() { # PID -> "ticks hwm_kib nprocs pss_kib" (zeros when no PID)
+	if [[ -n $1 ]]; then "$PY" "$LIB" treestat "$1"; else echo "0 0 0 0"; fi
 }
 
 # dnsperf_run KIND RUN FILE EXTRA...: one bounded dnsperf run, recorded
@@ -625,6 +626,12 @@ measure() { # SCENARIO SERVER
 	PORT=$("$PY" "$LIB" freeport)
 	SRV_PID="" SRV_DB_PID="" SKIP_REASON=""
 	log "== $SCEN / $SRV (port $PORT)"
+	# the store a server reads is made before its clock starts
+	case $SRV in
+	*sqlite*) [[ $SCEN != whoami ]] && have sqlite3 && make_sqlite ;;
+	ours-pgsql) [[ -n $OURS_BIN ]] && grep -qx sql <<<"$OURS_PLUGINS" && start_pg ;;
+	*pgsql*) [[ $SCEN != whoami ]] && have gpgsql && start_pg ;;
+	esac
 	local t0
 	t0=$EPOCHREALTIME
 	if ! start_server "$SRV" "$DIR" "$PORT" "$SCEN"; then
@@ -646,8 +653,8 @@ measure() { # SCENARIO SERVER
 	log "first answer after $load s"
 	local st
 	st=$(treestat "$SRV_PID")
-	printf '{"scenario":"%s","server":"%s","kind":"load","run":1,"load_s":%s,"hwm_kib":%s}\n' \
-		"$SCEN" "$SRV" "$load" "$(echo "$st" | cut -d' ' -f2)" >>"$RESULTS"
+	printf '{"scenario":"%s","server":"%s","kind":"load","run":1,"load_s":%s,"hwm_kib":%s,"pss_kib":%s}\n' \
+		"$SCEN" "$SRV" "$load" "$(echo "$st" | cut -d' ' -f2)" "$(echo "$st" | cut -d' ' -f4)" >>"$RESULTS"
 	local r qfile
 	for ((r = 1; r <= RUNS; r++)); do
 		case $SCEN in
@@ -713,6 +720,7 @@ if [[ -n $PG_PID ]]; then
 	PG_PID=""
 fi
 
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RUN_DIR/machine.txt"
 "$PY" "$BENCH_DIR/report.py" --run "$RUN_DIR" --data "$DATA"
 cp "$RUN_DIR/results.md" "$OUT/results.md"
 for f in "$RUN_DIR"/*.png; do [[ -e $f ]] && cp "$f" "$OUT/"; done
