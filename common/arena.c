@@ -22,9 +22,11 @@ struct arena {
 static struct arena_block *
 block_new(size_t size)
 {
-	struct arena_block *b = malloc(sizeof(*b) + size);
+	struct arena_block *b;
 
-	if (b == NULL)
+	if (size > SIZE_MAX - sizeof(*b))
+		return NULL;
+	if ((b = malloc(sizeof(*b) + size)) == NULL)
 		return NULL;
 	b->next = NULL;
 	b->size = size;
@@ -101,9 +103,9 @@ arena_alloc(struct arena *a, size_t n)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p;
 
-	if (p == NULL)
+	if (n == SIZE_MAX || (p = arena_alloc(a, n + 1)) == NULL)
 		return NULL;
 	memcpy(p, s, n);
 	p[n] = '\0';
