@@ -445,6 +445,56 @@ same_listener(const struct listener *a, const struct listener *b)
 	       same_ip(&a->grp->addr, &b->grp->addr);
 }
 
+/* SO_REUSEPORT lets a second server bind the same port and take half
+ * the queries without an error. Before the first socket of a new
+ * listener, a plain bind (no SO_REUSEPORT) must succeed. */
+static int
+probe_free(const struct listener *l, char *err, size_t errlen)
+{
+	const struct listen_group *g = l->grp;
+	int one = 1, rc = 0;
+	int fd = socket(g->addr.ss_family,
+	    (l->kind == LST_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 0; /* open_socket reports it */
+	if (g->addr.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&g->addr, g->addrlen) != 0 &&
+	    errno == EADDRINUSE) {
+		snprintf(err, errlen, "listen %s %s: address already in use",
+		    l->kind == LST_UDP ? "udp" : "tcp", g->name);
+		rc = ERR_IO;
+	}
+	close(fd);
+	return rc;
+}
+
+/* Another listener of `c` or `old` on the same port and family: then
+ * the probe would only see ourselves. */
+static bool
+port_shared(
+    const struct config *c, const struct config *old, const struct listener *l)
+{
+	const struct config *cs[2] = { c, old };
+
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; cs[k] != NULL && i < cs[k]->nlisteners;
+		     i++) {
+			const struct listener *o = &cs[k]->listeners[i];
+
+			if (o == l ||
+			    (o->kind == LST_UDP) != (l->kind == LST_UDP))
+				continue;
+			if (o->grp->port == l->grp->port &&
+			    o->grp->addr.ss_family == l->grp->addr.ss_family &&
+			    (k == 1 || o < l))
+				return true;
+		}
+	}
+	return false;
+}
+
 static int
 open_socket(const struct listener *l, char *err, size_t errlen, bool *skip)
 {
@@ -519,6 +569,11 @@ config_open_listeners(
 			    (size_t)c->nworkers * sizeof(int));
 			l->fds_inherited = true;
 			continue;
+		}
+		if (!port_shared(c, old, l) &&
+		    probe_free(l, err, errlen) != 0) {
+			config_close_unused(c, old);
+			return ERR_IO;
 		}
 		for (int w = 0; w < c->nworkers; w++) {
 			bool skip;

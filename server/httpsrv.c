@@ -10,11 +10,14 @@
 
 #include "common/err.h"
 #include "common/evloop.h"
+#include "common/strutil.h"
 #include "server/httpsrv.h"
 #include "server/request.h"
 
 struct entry {
 	char *addr;
+	struct sockaddr_storage ss; /* compared, so ":80" is "0.0.0.0:80" */
+	socklen_t sslen;
 	struct httpd *h;
 	int refs;
 	struct entry *next;
@@ -30,16 +33,22 @@ httpsrv_acquire(const char *addr, char *err, size_t errlen)
 {
 	struct entry *e;
 	struct evloop *l = server_main_loop();
+	struct sockaddr_storage ss;
+	socklen_t sslen;
 
 	if (l == NULL) {
 		snprintf(err, errlen, "no main loop");
+		return NULL;
+	}
+	if (str_parse_hostport(addr, 0, &ss, &sslen) != 0) {
+		snprintf(err, errlen, "invalid address '%s'", addr);
 		return NULL;
 	}
 	main_thread = pthread_self();
 	main_known = true;
 	pthread_mutex_lock(&mu);
 	for (e = entries; e != NULL; e = e->next) {
-		if (strcmp(e->addr, addr) == 0) {
+		if (e->sslen == sslen && memcmp(&e->ss, &ss, sslen) == 0) {
 			e->refs++;
 			pthread_mutex_unlock(&mu);
 			return e->h;
@@ -58,6 +67,8 @@ httpsrv_acquire(const char *addr, char *err, size_t errlen)
 		return NULL;
 	}
 	e->refs = 1;
+	e->ss = ss;
+	e->sslen = sslen;
 	pthread_mutex_lock(&mu);
 	e->next = entries;
 	entries = e;

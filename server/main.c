@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/alloccount.h"
@@ -281,6 +282,7 @@ main(int argc, char **argv)
 			conf_path = "Corefile";
 	}
 	log_set_quiet(quiet);
+	srand((unsigned)time(NULL) ^ (unsigned)getpid()); /* reload jitter */
 	alloccount_init();
 	if (evloop_global_init() != 0) {
 		fprintf(stderr, "cannot initialise libevent threads\n");
