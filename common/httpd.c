@@ -79,6 +79,22 @@ httpd_new(struct evloop *l, const char *addr, char *err, size_t errlen)
 	return h;
 }
 
+static const char *
+status_text(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 404:
+		return "Not Found";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	}
+	return "Error";
+}
+
 static void
 dispatch(struct evhttp_request *req, void *arg)
 {
@@ -91,8 +107,7 @@ dispatch(struct evhttp_request *req, void *arg)
 		evbuffer_add(buf, rep.body, rep.len);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", rep.content_type);
-	evhttp_send_reply(
-	    req, rep.status, rep.status == 200 ? "OK" : "Error", buf);
+	evhttp_send_reply(req, rep.status, status_text(rep.status), buf);
 	if (buf != NULL)
 		evbuffer_free(buf);
 	free(rep.body);

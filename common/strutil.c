@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,4 +175,41 @@ str_port(const struct sockaddr *sa)
 		return ntohs(
 		    ((const struct sockaddr_in *)(const void *)sa)->sin_port);
 	return 0;
+}
+
+/* Go's time.Duration.String() for whole milliseconds. */
+void
+str_go_duration(char *out, size_t len, uint64_t ms)
+{
+	uint64_t h = ms / 3600000, m = ms / 60000 % 60, s = ms / 1000 % 60;
+	uint64_t frac = ms % 1000;
+	int n = 0;
+
+	if (ms == 0) {
+		snprintf(out, len, "0s");
+		return;
+	}
+	if (ms < 1000) {
+		snprintf(out, len, "%llums", (unsigned long long)ms);
+		return;
+	}
+	if (h > 0)
+		n += snprintf(
+		    out + n, len - (size_t)n, "%lluh", (unsigned long long)h);
+	if (h > 0 || m > 0)
+		n += snprintf(
+		    out + n, len - (size_t)n, "%llum", (unsigned long long)m);
+	if (frac == 0) {
+		snprintf(
+		    out + n, len - (size_t)n, "%llus", (unsigned long long)s);
+	} else {
+		char f[8];
+		int k =
+		    snprintf(f, sizeof(f), "%03llu", (unsigned long long)frac);
+
+		while (k > 0 && f[k - 1] == '0')
+			f[--k] = '\0';
+		snprintf(out + n, len - (size_t)n, "%llu.%ss",
+		    (unsigned long long)s, f);
+	}
 }

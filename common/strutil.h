@@ -10,6 +10,9 @@
 /* Go-style duration ("300ms", "5s", "1m30s", "2h"; a bare number is
  * seconds) into milliseconds. ERR_FORMAT if malformed. */
 int str_parse_duration(const char *s, uint64_t *ms);
+/* Go's time.Duration.String() of whole milliseconds ("2s", "1m30s",
+ * "250ms") into `out`. */
+void str_go_duration(char *out, size_t len, uint64_t ms);
 /* Decimal unsigned integer in [min, max]. ERR_FORMAT otherwise. */
 int str_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* "IP", "IP:PORT", "[IPv6]:PORT", ":PORT" into a socket address;

@@ -151,8 +151,10 @@ shutdown_cb(void *arg)
 	        NULL) {
 		/* keep answering while load balancers notice /ready */
 		server_enter_lameduck();
-		log_info("Going into lameduck mode for %llums",
-		    (unsigned long long)ms);
+		char d[48];
+
+		str_go_duration(d, sizeof(d), ms);
+		log_info("Going into lameduck mode for %s", d);
 		ev_timer_start(lameduck_timer, ms);
 		return;
 	}

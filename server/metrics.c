@@ -295,13 +295,22 @@ metrics_render(char **bufp, size_t *lenp)
 		for (size_t r = 0; r < grp->nroutes; r++) {
 			const struct server_block *sb = grp->routes[r].sb;
 			char zone[DNAME_STR_MAX];
+			bool has_prom = false;
 
+			/* as CoreDNS: the blocks with prometheus, their
+			 * chain's handlers */
+			for (size_t p = 0; p < sb->nchain; p++)
+				if (strcmp(sb->chain[p].ops->name,
+				        "prometheus") == 0)
+					has_prom = true;
+			if (!has_prom)
+				continue;
 			dname_to_str(zone, grp->routes[r].zone);
-			for (size_t p = 0; p < sb->nplugins; p++)
+			for (size_t p = 0; p < sb->nchain; p++)
 				out(&b,
 				    "coredns_plugin_enabled{name=\"%s\","
 				    "server=\"%s\",view=\"\",zone=\"%s\"} 1\n",
-				    sb->plugins[p].ops->name, grp->name, zone);
+				    sb->chain[p].ops->name, grp->name, zone);
 		}
 	}
 

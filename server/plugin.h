@@ -49,8 +49,8 @@ struct plugin_ops {
 	/* Optional: after the whole configuration is valid, before it
 	 * serves (may open sockets, start timers). */
 	int (*start)(void *ctx);
-	/* Optional: readiness for the ready plugin; false until ready. Once
-	 * true it is not asked again. Runs on the main thread. */
+	/* Optional: readiness for the ready plugin (main thread); asked on
+	 * every /ready request, so it should stay true once true. */
 	bool (*ready)(void *ctx);
 	/* Frees the context; NULL-safe. May run on any thread. */
 	void (*teardown)(void *ctx);

@@ -31,43 +31,6 @@ struct errors_cfg {
 	_Atomic bool stopped;
 };
 
-/* Go's time.Duration.String() for whole milliseconds. */
-static void
-go_duration(char *out, size_t len, uint64_t ms)
-{
-	uint64_t h = ms / 3600000, m = ms / 60000 % 60, s = ms / 1000 % 60;
-	uint64_t frac = ms % 1000;
-	int n = 0;
-
-	if (ms == 0) {
-		snprintf(out, len, "0s");
-		return;
-	}
-	if (ms < 1000) {
-		snprintf(out, len, "%llums", (unsigned long long)ms);
-		return;
-	}
-	if (h > 0)
-		n += snprintf(
-		    out + n, len - (size_t)n, "%lluh", (unsigned long long)h);
-	if (h > 0 || m > 0)
-		n += snprintf(
-		    out + n, len - (size_t)n, "%llum", (unsigned long long)m);
-	if (frac == 0) {
-		snprintf(
-		    out + n, len - (size_t)n, "%llus", (unsigned long long)s);
-	} else {
-		char f[8];
-		int k =
-		    snprintf(f, sizeof(f), "%03llu", (unsigned long long)frac);
-
-		while (k > 0 && f[k - 1] == '0')
-			f[--k] = '\0';
-		snprintf(out + n, len - (size_t)n, "%llu.%ss",
-		    (unsigned long long)s, f);
-	}
-}
-
 static void
 flush_pattern(struct pattern *p)
 {
@@ -76,7 +39,7 @@ flush_pattern(struct pattern *p)
 
 	if (cnt == 0)
 		return;
-	go_duration(d, sizeof(d), p->period_ms);
+	str_go_duration(d, sizeof(d), p->period_ms);
 	log_msg(p->level,
 	    "plugin/errors: %u errors like '%s' occurred in last %s", cnt,
 	    p->text, d);

@@ -76,6 +76,8 @@ fail:
 	return rc;
 }
 
+extern const struct plugin_ops ready_plugin;
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -94,6 +96,14 @@ not_ready(void)
 
 	for (size_t i = 0; c != NULL && i < c->nblocks; i++) {
 		struct server_block *sb = &c->blocks[i];
+		bool has_ready = false;
+
+		/* only the blocks that enable ready report into it */
+		for (size_t j = 0; j < sb->nplugins; j++)
+			if (sb->plugins[j].ops == &ready_plugin)
+				has_ready = true;
+		if (!has_ready)
+			continue;
 
 		for (size_t j = 0; j < sb->nplugins && n < 256; j++) {
 			const struct chain_entry *ce = &sb->plugins[j];

@@ -23,18 +23,35 @@ ssl_fail(struct cf_disp *d, const char *what, const char *file)
 	return cf_errf(d, "%s '%s': %s", what, file, buf);
 }
 
+/* Go's RequestClientCert and RequireAnyClientCert ask for a certificate
+ * but do not verify it. */
 static int
-client_auth_mode(const char *s, int *mode)
+accept_any(int preverify, X509_STORE_CTX *x)
 {
-	if (strcmp(s, "nocert") == 0)
+	(void)preverify;
+	(void)x;
+	return 1;
+}
+
+static int
+client_auth_mode(const char *s, int *mode, bool *verify)
+{
+	*verify = true;
+	if (strcmp(s, "nocert") == 0) {
 		*mode = SSL_VERIFY_NONE;
-	else if (strcmp(s, "request") == 0 || strcmp(s, "verify_if_given") == 0)
+	} else if (strcmp(s, "request") == 0) {
 		*mode = SSL_VERIFY_PEER;
-	else if (strcmp(s, "require") == 0 ||
-	         strcmp(s, "require_and_verify") == 0)
+		*verify = false;
+	} else if (strcmp(s, "verify_if_given") == 0) {
+		*mode = SSL_VERIFY_PEER;
+	} else if (strcmp(s, "require") == 0) {
 		*mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
-	else
+		*verify = false;
+	} else if (strcmp(s, "require_and_verify") == 0) {
+		*mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+	} else {
 		return ERR_FORMAT;
+	}
 	return 0;
 }
 
@@ -50,6 +67,7 @@ tls_setup(struct plugin_setup *ps, void **ctx)
 		const char *args[3];
 		size_t na = 0;
 		int mode = -1;
+		bool verify = true;
 
 		if (++n > 1) {
 			rc = cf_errf(d, "tls can only be used once per server "
@@ -105,7 +123,7 @@ tls_setup(struct plugin_setup *ps, void **ctx)
 				goto fail;
 			}
 			if (!cf_next_arg(d) ||
-			    client_auth_mode(cf_val(d), &mode) != 0) {
+			    client_auth_mode(cf_val(d), &mode, &verify) != 0) {
 				rc = cf_errf(d, "invalid client_auth value");
 				goto fail;
 			}
@@ -115,7 +133,8 @@ tls_setup(struct plugin_setup *ps, void **ctx)
 			}
 		}
 		if (mode >= 0)
-			SSL_CTX_set_verify(sc, mode, NULL);
+			SSL_CTX_set_verify(
+			    sc, mode, verify ? NULL : accept_any);
 	}
 	server_block_set_tls(ps->block, sc);
 	return 0;
