@@ -23,6 +23,7 @@
 #define CF_MAX_DEPTH 10           /* nested imports */
 #define CF_MAX_ZONES 256          /* reverse zones from one CIDR key */
 #define CF_MAX_KEY 512            /* bytes of one key */
+#define CF_MAX_KEYS 262144        /* zones, per Corefile */
 
 /* A file name tokens point to, with the folder its imports resolve in. */
 struct cf_fname {
@@ -57,8 +58,11 @@ struct cf_priv {
 	size_t nframes, capframes;
 	struct cf_snippet *snips;
 	size_t nsnips, capsnips;
+	size_t *snhash; /* open addressing: index + 1 into snips, 0 free */
+	size_t snhcap;  /* a power of two, over twice nsnips */
 	size_t capfiles, capblocks;
 	size_t ntokens; /* against CF_MAX_TOKENS */
+	size_t nkeys;   /* against CF_MAX_KEYS */
 	size_t nreads;  /* against CF_MAX_FILES */
 };
 
@@ -321,10 +325,10 @@ static int
 cf_read_file(const char *path, char **buf, size_t *len)
 {
 	struct stat st;
-	char *b = NULL;
-	size_t n = 0;
+	char *b = NULL, *nb;
+	size_t n = 0, cap;
 	ssize_t r;
-	int fd, rc;
+	int fd, rc, saved;
 
 	/* O_NONBLOCK: never hang on a FIFO or a device-like /proc file */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -339,12 +343,25 @@ cf_read_file(const char *path, char **buf, size_t *len)
 		rc = ERR_INVAL;
 		goto out;
 	}
-	if ((b = malloc(CF_MAX_FILE + 1)) == NULL) {
+	/* st_size is a hint: /proc files say 0 */
+	cap = st.st_size > 0 && st.st_size <= CF_MAX_FILE
+	          ? (size_t)st.st_size + 1
+	          : 4096;
+	if ((b = malloc(cap)) == NULL) {
 		rc = ERR_NOMEM;
 		goto out;
 	}
 	while (n <= CF_MAX_FILE) {
-		r = read(fd, b + n, CF_MAX_FILE + 1 - n);
+		if (n == cap) {
+			cap = cap * 2 > CF_MAX_FILE + 1 ? CF_MAX_FILE + 1
+			                                : cap * 2;
+			if ((nb = realloc(b, cap)) == NULL) {
+				rc = ERR_NOMEM;
+				goto out;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -364,9 +381,24 @@ cf_read_file(const char *path, char **buf, size_t *len)
 	b = NULL;
 	rc = 0;
 out:
+	saved = errno;
 	free(b);
 	close(fd);
+	errno = saved;
 	return rc;
+}
+
+/* The reason cf_read_file() failed, from its code and errno. */
+static const char *
+cf_read_strerror(int rc)
+{
+	if (rc == ERR_SPACE)
+		return "file too large";
+	if (rc == ERR_NOMEM)
+		return "out of memory";
+	if (rc == ERR_INVAL && errno != EISDIR)
+		return "not a regular file";
+	return strerror(errno);
 }
 
 /* Growable byte buffer for one token, capped at CF_MAX_TOKEN. */
@@ -658,16 +690,60 @@ stream_push(struct cf_parser *p, const struct cf_token *v, size_t n,
 
 /* --- imports and snippets -------------------------------------------- */
 
+static size_t
+cf_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Snippets are looked up by hash: a Corefile may define very many. */
 static struct cf_snippet *
 parser_snippet(struct cf_parser *p, const char *name)
 {
-	size_t i;
+	struct cf_priv *pv = p->pv;
+	size_t i, idx;
 
-	for (i = 0; i < p->pv->nsnips; i++) {
-		if (strcmp(p->pv->snips[i].name, name) == 0)
-			return &p->pv->snips[i];
+	if (pv->snhcap == 0)
+		return NULL;
+	for (i = cf_hash(name) & (pv->snhcap - 1); pv->snhash[i] != 0;
+	     i = (i + 1) & (pv->snhcap - 1)) {
+		idx = pv->snhash[i] - 1;
+		if (strcmp(pv->snips[idx].name, name) == 0)
+			return &pv->snips[idx];
 	}
 	return NULL;
+}
+
+/* Indexes the snippet at pv->snips[idx]. */
+static int
+parser_snippet_index(struct cf_parser *p, size_t idx)
+{
+	struct cf_priv *pv = p->pv;
+	size_t *nh, ncap, i, j;
+
+	if ((idx + 1) * 2 >= pv->snhcap) {
+		ncap = pv->snhcap != 0 ? pv->snhcap * 2 : 64;
+		if ((nh = calloc(ncap, sizeof(*nh))) == NULL)
+			return ERR_NOMEM;
+		for (j = 0; j < idx; j++) {
+			i = cf_hash(pv->snips[j].name) & (ncap - 1);
+			while (nh[i] != 0)
+				i = (i + 1) & (ncap - 1);
+			nh[i] = j + 1;
+		}
+		free(pv->snhash);
+		pv->snhash = nh;
+		pv->snhcap = ncap;
+	}
+	i = cf_hash(pv->snips[idx].name) & (pv->snhcap - 1);
+	while (pv->snhash[i] != 0)
+		i = (i + 1) & (pv->snhcap - 1);
+	pv->snhash[i] = idx + 1;
+	return 0;
 }
 
 /* Reads and lexes one imported file; its tokens go in *out. */
@@ -700,8 +776,8 @@ import_file(struct cf_parser *p, const struct cf_token *imp,
 		return parser_err(
 		    p, imp, "Could not import %s: file too large", path);
 	if (rc != 0)
-		return parser_err(
-		    p, imp, "Could not import %s: %s", path, strerror(errno));
+		return parser_err(p, imp, "Could not import %s: %s", path,
+		    cf_read_strerror(rc));
 	if (parser_record_file(p, real) != 0 ||
 	    (name = parser_intern(p, path, NULL)) == NULL ||
 	    (f = parser_frame_new(p, fr, real, NULL)) == NULL) {
@@ -848,6 +924,10 @@ parser_snippet_def(struct cf_parser *p, const struct cf_token *key)
 		free(sn->name);
 		return ERR_CONFIG;
 	}
+	if (parser_snippet_index(p, pv->nsnips) != 0) {
+		free(sn->name);
+		return parser_nomem(p);
+	}
 	pv->nsnips++;
 	for (;;) {
 		if (!stream_next(p))
@@ -872,6 +952,9 @@ block_key_add(struct cf_parser *p, struct cf_block *b, size_t *cap,
 {
 	struct cf_key *nv, *k;
 
+	if (++p->pv->nkeys > CF_MAX_KEYS)
+		return parser_err(
+		    p, t, "too many zones (over %d)", CF_MAX_KEYS);
 	nv = cf_grow(b->keys, cap, b->nkeys, sizeof(*nv));
 	if (nv == NULL)
 		return parser_nomem(p);
@@ -994,6 +1077,7 @@ block_key_parse(struct cf_parser *p, struct cf_block *b, size_t *cap,
 		h += 6;
 	} else if (strncasecmp(h, "tls://", 6) == 0) {
 		scheme = CF_TLS;
+		port = 853; /* DNS over TLS (RFC 7858), as CoreDNS */
 		h += 6;
 	} else if ((end = strstr(h, "://")) != NULL) {
 		*end = '\0';
@@ -1328,6 +1412,7 @@ corefile_free(struct corefile *cf)
 			free(pv->snips[i].toks.v);
 		}
 		free(pv->snips);
+		free(pv->snhash);
 		free(pv);
 	}
 	free(cf);
@@ -1405,10 +1490,7 @@ corefile_parse_file(
 			snprintf(err, errlen,
 			    "%s:0 - Error during parsing: could not read "
 			    "file: %s",
-			    path,
-			    rc == ERR_SPACE   ? "file too large"
-			    : rc == ERR_NOMEM ? "out of memory"
-			                      : strerror(errno));
+			    path, cf_read_strerror(rc));
 		goto out;
 	}
 	if (realpath(path, real) == NULL)
@@ -1523,12 +1605,18 @@ cf_remaining_args(const struct cf_disp *d)
 	return n;
 }
 
-/* Caddy's NextBlock without its nesting argument: a call enters a block
- * when the next token is a `{` on the current line (the line's arguments
- * have been read); otherwise, inside a block, it moves to the first token
- * of the next line at the current level, skipping the rest of this line
- * and any block of it that was not entered. At the level's `}` it
- * returns false and leaves the level. */
+/* Caddy's NextBlock without its nesting argument, so the position decides:
+ * - the next token is a `{` (the line's arguments have all been read, or
+ *   there are none): enter that block, d->nesting + 1, and stop on its
+ *   first token (false at once for an empty block);
+ * - else, inside a block: move to the first token of the next line at
+ *   this level, skipping the rest of the line and any block of it that
+ *   was not entered; at the level's `}`, d->nesting - 1 and false;
+ * - else (not in a block): false, nothing moves.
+ * So a nested loop enters a line's sub-block only if the line has one: on
+ * a line without, its first call moves on at the enclosing level. And an
+ * outer loop that leaves a `name {` line with no arguments unhandled
+ * enters that block on its next call. */
 bool
 cf_next_block(struct cf_disp *d)
 {
@@ -1540,8 +1628,8 @@ cf_next_block(struct cf_disp *d)
 	if (dir == NULL)
 		return false;
 	j = d->ti + 1;
-	if (j < dir->ntokens && tok_open(&dir->tokens[j]) &&
-	    !tok_newline(&dir->tokens[d->ti], &dir->tokens[j])) {
+	/* the parser also takes a `{` on the next line (Caddy does) */
+	if (j < dir->ntokens && tok_open(&dir->tokens[j])) {
 		if (j + 1 >= dir->ntokens) { /* unbalanced: not from us */
 			d->ti = j;
 			return false;
@@ -1554,6 +1642,9 @@ cf_next_block(struct cf_disp *d)
 	}
 	if (d->nesting <= 0)
 		return false;
+	/* a line that starts with `{` (entered onto it) */
+	if (tok_open(&dir->tokens[d->ti]))
+		depth = 1;
 	for (; j < dir->ntokens; j++) {
 		t = &dir->tokens[j];
 		if (tok_open(t)) {

@@ -42,7 +42,8 @@ enum cf_scheme { CF_DNS, CF_TLS };
 struct cf_key {
 	enum cf_scheme scheme;
 	char *zone;    /* lower case, absolute, trailing dot: "example.org." */
-	uint16_t port; /* explicit port or the default given to the parser */
+	uint16_t port; /* explicit port, else 853 for tls://, else the
+			* default given to the parser */
 	const char *file;
 	int line;
 };
