@@ -458,6 +458,10 @@ probe_free(const struct listener *l, char *err, size_t errlen)
 
 	if (fd < 0)
 		return 0; /* open_socket reports it */
+	/* TCP: let our own connections in TIME_WAIT not count (a listening
+	 * socket still does); UDP sockets never set it */
+	if (l->kind != LST_UDP)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (g->addr.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (const struct sockaddr *)&g->addr, g->addrlen) != 0 &&
@@ -518,7 +522,10 @@ open_socket(const struct listener *l, char *err, size_t errlen, bool *skip)
 		    strerror(errno));
 		return -1;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* SO_REUSEADDR on UDP would let any other socket with it share the
+	 * port unnoticed; TCP needs it for restarts over TIME_WAIT */
+	if (stream)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0)
 		goto fail;
 	if (fam == AF_INET6 &&

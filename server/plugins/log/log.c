@@ -204,6 +204,7 @@ parse_rule(struct cf_disp *d, struct rule *r)
 {
 	const char *args[64];
 	size_t n = 0;
+	bool has_format = false;
 	int rc;
 
 	while (cf_next_arg(d)) {
@@ -212,12 +213,16 @@ parse_rule(struct cf_disp *d, struct rule *r)
 		args[n++] = cf_val(d);
 	}
 	r->classes = 0;
-	r->format = expand_format(n > 1 ? args[n - 1] : LOG_COMMON);
+	/* CoreDNS: with two or more arguments the last one is the format
+	 * only if it has a placeholder; otherwise they are all names */
+	if (n > 1 && strchr(args[n - 1], '{') != NULL)
+		has_format = true;
+	r->format = expand_format(has_format ? args[n - 1] : LOG_COMMON);
 	if (r->format == NULL)
 		return ERR_NOMEM;
 	if (n == 0 && (rc = add_name(d, r, ".")) != 0)
 		return rc;
-	for (size_t i = 0; i < (n > 1 ? n - 1 : n); i++)
+	for (size_t i = 0; i < (has_format ? n - 1 : n); i++)
 		if ((rc = add_name(d, r, args[i])) != 0)
 			return rc;
 	while (cf_next_block(d)) {
