@@ -43,7 +43,7 @@ struct cf_key {
 	enum cf_scheme scheme;
 	char *zone;    /* lower case, absolute, trailing dot: "example.org." */
 	uint16_t port; /* explicit port, else 853 for tls://, else the
-			* default given to the parser */
+	                * default given to the parser */
 	const char *file;
 	int line;
 };
