@@ -13,7 +13,9 @@
                                 answer comes (with --need-answer: one with a
                                 non-empty answer section); prints seconds
                                 since T0 (an epoch float)
-  record OUT RESULTS SCEN SRV KIND RUN S0 S1 D0 D1 HZ DUR
+  alive PID...                  those of the PIDs still running (not zombies)
+  othercpu PID                  CPU ticks of all processes outside PID's tree
+  record OUT RESULTS SCEN SRV KIND RUN S0 S1 D0 D1 HZ DUR [O0 O1]
                                 append one dnsperf run to RESULTS (JSONL)
   dnsperf FILE                  the statistics of one dnsperf output as JSON
   latency FILE                  p50/p99/avg (ms) from dnsperf -v lines
@@ -109,6 +111,24 @@ def treestat(root):
     return ticks, hwm, n, pss
 
 
+def othercpu(root):
+    """CPU ticks of every process outside ROOT's tree (utime+stime+cutime+
+    cstime: children reaped by a live parent, like a compiler run by make,
+    are counted through the parent). The delta over a run tells how busy
+    the machine was with other work."""
+    mine = set(tree(root))
+    total = 0
+    for d in os.listdir("/proc"):
+        if not d.isdigit() or int(d) in mine:
+            continue
+        try:
+            st = _stat(int(d))
+        except (OSError, ValueError, IndexError):
+            continue
+        total += st["utime"] + st["stime"] + st["cutime"] + st["cstime"]
+    return total
+
+
 QTYPES = {"A": 1, "NS": 2, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28}
 
 
@@ -192,7 +212,7 @@ def latency(path):
             "avg_ms": sum(lat) / len(lat) * 1000}
 
 
-def record(outf, results, scen, srv, kind, run, s0, s1, d0, d1, hz, dur):
+def record(outf, results, scen, srv, kind, run, s0, s1, d0, d1, hz, dur, o0=None, o1=None):
     """Append one dnsperf run to results.jsonl: its statistics, the server
     tree's CPU per answered query, the database tree's (if any), VmHWM."""
     r = parse_dnsperf(outf)
@@ -214,6 +234,10 @@ def record(outf, results, scen, srv, kind, run, s0, s1, d0, d1, hz, dur):
             rec["db_us_per_q"] = rec["db_cpu_s"] / done * 1e6
             rec["db_hwm_kib"] = d1[1]
             rec["db_pss_kib"] = d1[3]
+    if o0 is not None and o1 is not None and float(dur) > 0:
+        # other processes' CPU over the run, in cores (a run on a shared
+        # machine is flagged with it)
+        rec["other_cores"] = max(0, int(o1) - int(o0)) / hz / float(dur)
     if kind == "lat":
         rec.update(latency(outf))
     with open(results, "a") as f:
@@ -230,6 +254,15 @@ def main(argv):
         print(freeport())
     elif cmd == "tree":
         print("\n".join(str(p) for p in tree(int(argv[2]))))
+    elif cmd == "alive":
+        for p in argv[2:]:
+            try:
+                if _stat(int(p))["state"] not in ("Z", "X"):
+                    print(p)
+            except (OSError, ValueError, IndexError):
+                pass
+    elif cmd == "othercpu":
+        print(othercpu(int(argv[2])))
     elif cmd == "treestat":
         print("%d %d %d %d" % treestat(int(argv[2])))
     elif cmd == "probe":

@@ -110,6 +110,7 @@ def summarize(rows):
                 "p50": med([r.get("p50_ms") for r in lat]),
                 "p99": med([r.get("p99_ms") for r in lat]),
                 "lat_lost": med([r.get("lost") for r in lat]),
+                "other": med([r.get("other_cores") for r in tp]),
                 "lat_qps": med([r.get("qps") for r in lat]),
                 "db_pss": max([r.get("db_pss_kib", 0) for r in rr] or [0]) / 1024.0,
                 "hwm": max([r.get("hwm_kib", 0) for r in rr] or [0]) / 1024.0,
@@ -132,8 +133,8 @@ def table(scen, figs, lat_qps):
     best_usq = min(pu) if pu else None
     lines = [
         "| server | qps | qps ÷ best peer | server µs/q | µs/q ÷ best peer | avg latency ms | "
-        "p50 / p99 ms at %s qps | lost | peak memory MiB (ΣVmHWM) | Pss MiB | first answer s | rcodes (last run) |" % lat_qps,
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "p50 / p99 ms at %s qps | lost | peak memory MiB (ΣVmHWM) | Pss MiB | first answer s | others' CPU, cores | rcodes (last run) |" % lat_qps,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for srv, f in figs.items():
         q = f["qps"]
@@ -164,10 +165,11 @@ def table(scen, figs, lat_qps):
         pss = "%.0f" % f["pss"] if f["pss"] else "-"
         if f["db_pss"]:
             pss += " + postgres %.0f" % f["db_pss"]
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             LABEL.get(srv, srv), cell(q, fmt_qps), rq, ucell, ru,
             cell(f["avg_ms"], lambda v: fmt_num(v, 3)), lat, lost, mem, pss,
-            cell(f["load"], lambda v: "%.2f" % v), rc or "-"))
+            cell(f["load"], lambda v: "%.2f" % v),
+            cell(f["other"], lambda v: "%.2f" % v), rc or "-"))
     return "\n".join(lines)
 
 
@@ -274,6 +276,15 @@ def render(run, data, plot_prefix=""):
             meta.get("delegations", 0), meta.get("wildcard")))
     md.append("```")
     md.append("")
+    others = [r.get("other_cores") for r in rows if r.get("kind") == "tput"
+              and r.get("other_cores") is not None]
+    if others and max(others) > 0.25:
+        md.append("**Shared machine**: other processes (not the server, its database or "
+                  "dnsperf) used up to %.2f of the %s cores during the throughput runs "
+                  "(median %.2f; column \"others' CPU\"), so qps is lower and noisier "
+                  "than on an idle machine; server µs/q is the steadier figure." % (
+                      max(others), mv.get("cores", "?"), statistics.median(others)))
+        md.append("")
     if "quick" in mv.get("mode", ""):
         md.append("**Quick run**: one short run per figure, so no min–max and noisy "
                   "figures; use a full run for numbers to quote.")
@@ -288,7 +299,8 @@ def render(run, data, plot_prefix=""):
               "set size at its largest sample (shared pages split). First answer: from starting "
               "the server to its first answer (SOA of the zone). Ratios: to the best peer "
               "(not ours) of the same scenario in this run: qps ÷ best qps (higher is better), "
-              "µs/q ÷ lowest µs/q (lower is better).")
+              "µs/q ÷ lowest µs/q (lower is better). Others' CPU: what all other processes on "
+              "the machine used during the runs, in cores (median).")
     md.append("")
     for scen, figs in summary.items():
         md.append("### %s" % scen)

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SRC_DIR=$(cd "$BENCH_DIR/.." && pwd)
+SRC_DIR=${BENCH_SRC_DIR:-$(cd "$BENCH_DIR/.." && pwd)}   # the work tree our server is built from
 PY=/usr/bin/python3        # Debian's python (the first python3 on PATH may not be)
 LIB="$BENCH_DIR/benchlib.py"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -110,23 +110,17 @@ STARTED=()   # every PID this script started, stopped in reverse order on exit
 # go, then SIGKILL what is left of that tree. Only PIDs we started or their
 # descendants are touched.
 stop_pid() {
-	local pid=$1 sig=${2:-TERM} i tree
+	local pid=$1 sig=${2:-TERM} i p tree
 	[[ -d /proc/$pid ]] || return 0
 	tree=$("$PY" "$LIB" tree "$pid" | tr '\n' ' ')
 	kill -"$sig" "$pid" 2>/dev/null || true
 	for ((i = 0; i < 100; i++)); do   # 10 s
-		local alive=""
-		for p in $tree; do
-			[[ -n $("$PY" "$LIB" tree "$p" 2>/dev/null) ]] && alive+="$p "
-		done
-		[[ -z $alive ]] && break
+		[[ -z $("$PY" "$LIB" alive $tree) ]] && break
 		sleep 0.1
 	done
-	for p in $tree; do
-		if [[ -n $("$PY" "$LIB" tree "$p" 2>/dev/null) ]]; then
-			log "pid $p did not stop in 10 s: SIGKILL"
-			kill -KILL "$p" 2>/dev/null || true
-		fi
+	for p in $("$PY" "$LIB" alive $tree); do
+		log "pid $p did not stop in 10 s: SIGKILL"
+		kill -KILL "$p" 2>/dev/null || true
 	done
 	wait "$pid" 2>/dev/null || true
 }
@@ -179,7 +173,10 @@ have() {
 }
 
 needed_tools() {
-	local t="dnsperf matplotlib"
+	local t="dnsperf"
+	# plots: matplotlib is a large install; a quick whoami-only run (the
+	# project's test command) uses it when present and does without it
+	if ! ((QUICK)) || [[ $SCENARIOS != whoami ]]; then t+=" matplotlib"; fi
 	if want_scenario whoami; then
 		want_server nsd && t+=" nsd"
 		want_server knot && t+=" knotd"
@@ -209,10 +206,11 @@ install_missing() {
 	log "installing from Debian:$pkgs"
 	# Debian's postinst may start the packaged services on their usual
 	# ports; we never use those ports or those processes.
-	if ! DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q $pkgs \
+	local apt=(apt-get -o DPkg::Lock::Timeout=120 install -y -q --no-install-recommends)
+	if ! DEBIAN_FRONTEND=noninteractive timeout 900 "${apt[@]}" $pkgs \
 		>"$RUN_DIR/apt.log" 2>&1; then
-		timeout 300 apt-get update -q >>"$RUN_DIR/apt.log" 2>&1 || true
-		DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q $pkgs \
+		timeout 300 apt-get -o DPkg::Lock::Timeout=120 update -q >>"$RUN_DIR/apt.log" 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive timeout 900 "${apt[@]}" $pkgs \
 			>>"$RUN_DIR/apt.log" 2>&1 || log "apt-get install failed (see $RUN_DIR/apt.log); missing peers are skipped"
 	fi
 }
@@ -298,7 +296,7 @@ build_ours() {
 }
 
 # ---------------------------------------------------------------- data
-DATA=""
+DATA="" FLOOD=""
 gen_data() {
 	DATA="$OUT/data/r$RECORDS-s$SEED"
 	local stamp
@@ -312,16 +310,20 @@ gen_data() {
 	fi
 	# flood: one file per run, distinct names across all of them; sized for
 	# 400k qps (beyond what dnsperf reaches on this kind of machine), run
-	# with -n 1 so that a name is never asked twice
+	# with -n 1 so that a name is never asked twice. Kept in a folder per
+	# set of sizes, so that a concurrent run with other sizes never
+	# rewrites the files a run is reading.
 	if want_scenario flood; then
 		local per=$((DURATION * 400000)) lat=$((LAT_DURATION * LAT_QPS * 11 / 10)) spec="" r
 		for ((r = 1; r <= RUNS; r++)); do spec+=" --flood q-flood-$r.txt:$per"; done
 		for ((r = 1; r <= LAT_RUNS; r++)); do spec+=" --flood q-flood-lat-$r.txt:$lat"; done
-		if [[ $(cat "$DATA/flood.stamp" 2>/dev/null) != "$spec" ]]; then
+		FLOOD="$DATA/flood-$(echo "$spec" | sha256sum | cut -c1-12)"
+		if [[ ! -f $FLOOD/done ]]; then
 			log "generating flood names:$spec"
-			rm -f "$DATA"/q-flood-*.txt
-			"$PY" "$BENCH_DIR/gen_data.py" --seed "$SEED" --out "$DATA" --flood-only $spec
-			echo "$spec" >"$DATA/flood.stamp"
+			rm -rf "$FLOOD"
+			mkdir -p "$FLOOD"
+			"$PY" "$BENCH_DIR/gen_data.py" --seed "$SEED" --out "$FLOOD" --flood-only $spec
+			echo "$spec" >"$FLOOD/done"
 		fi
 	fi
 	# tiny zone for the whoami comparison
@@ -340,10 +342,11 @@ make_sqlite() {
 	SQLITE_DB="$DATA/pdns.sqlite3"
 	[[ -f $SQLITE_DB ]] && return 0
 	log "loading the zone into SQLite ($SQLITE_DB, PowerDNS schema)"
-	rm -f "$SQLITE_DB.tmp"
-	sqlite3 "$SQLITE_DB.tmp" <"/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql"
-	sqlite3 "$SQLITE_DB.tmp" <"$DATA/bench.test.sql"
-	mv "$SQLITE_DB.tmp" "$SQLITE_DB"
+	local tmp="$SQLITE_DB.tmp.$$"
+	rm -f "$tmp"
+	sqlite3 "$tmp" <"/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql"
+	sqlite3 "$tmp" <"$DATA/bench.test.sql"
+	mv "$tmp" "$SQLITE_DB"
 }
 
 # PostgreSQL: a throwaway cluster in a temp dir, unix socket only, run as
@@ -609,14 +612,16 @@ dnsperf_run() {
 	outf="$DIR/$kind-$r.txt"
 	local cmd=(dnsperf -s 127.0.0.1 -p "$PORT" -d "$qfile" -c 8 -T 1 -l "$dur" "$@")
 	cmdlog "${cmd[*]}"
-	local s0 d0 s1 d1
+	local s0 d0 s1 d1 o0 o1
+	o0=$("$PY" "$LIB" othercpu $$)
 	s0=$(treestat "$SRV_PID")
 	d0=$(treestat "$SRV_DB_PID")
 	timeout $((dur + 60)) "${cmd[@]}" >"$outf" 2>&1 || log "dnsperf exited non-zero (see $outf)"
 	s1=$(treestat "$SRV_PID")
 	d1=$(treestat "$SRV_DB_PID")
+	o1=$("$PY" "$LIB" othercpu $$)
 	"$PY" "$LIB" record "$outf" "$RESULTS" "$SCEN" "$SRV" "$kind" "$r" \
-		"$s0" "$s1" "$d0" "$d1" "$(getconf CLK_TCK)" "$dur"
+		"$s0" "$s1" "$d0" "$d1" "$(getconf CLK_TCK)" "$dur" "$o0" "$o1"
 }
 
 measure() { # SCENARIO SERVER
@@ -658,14 +663,14 @@ measure() { # SCENARIO SERVER
 	local r qfile
 	for ((r = 1; r <= RUNS; r++)); do
 		case $SCEN in
-		flood) dnsperf_run tput "$r" "$DATA/q-flood-$r.txt" -n 1 ;;
+		flood) dnsperf_run tput "$r" "$FLOOD/q-flood-$r.txt" -n 1 ;;
 		whoami) dnsperf_run tput "$r" "$DATA/q-whoami.txt" ;;
 		*) dnsperf_run tput "$r" "$DATA/q-$SCEN.txt" ;;
 		esac
 	done
 	for ((r = 1; r <= LAT_RUNS; r++)); do
 		case $SCEN in
-		flood) qfile="$DATA/q-flood-lat-$r.txt" ;;
+		flood) qfile="$FLOOD/q-flood-lat-$r.txt" ;;
 		whoami) qfile="$DATA/q-whoami.txt" ;;
 		*) qfile="$DATA/q-$SCEN.txt" ;;
 		esac
@@ -695,9 +700,20 @@ for s in ${SCENARIOS//,/ }; do
 	hits | mixed | flood) { want_server ours-sqlite || want_server ours-pgsql; } && need_ours=1 ;;
 	esac
 done
+# the build and the data are shared by runs using the same --out: one
+# run prepares them at a time
+exec 9>"$OUT/.prepare.lock"
+if ! flock -w 1800 9; then
+	echo "run.sh: another run held $OUT/.prepare.lock for 30 min" >&2
+	exit 1
+fi
 if ((need_ours)); then build_ours; fi
 [[ -n $OURS_SKIP ]] && note "skipped: $OURS_SKIP"
 gen_data
+if { want_scenario hits || want_scenario mixed || want_scenario flood; } && { want_server pdns-sqlite || want_server ours-sqlite; } && have sqlite3; then
+	make_sqlite
+fi
+exec 9>&-
 
 for s in ${SCENARIOS//,/ }; do
 	case $s in
