@@ -8,15 +8,15 @@
 
 struct evloop;
 struct httpd;
+struct strbuf;
 
 /* Serves /debug/vars on `addr` from the main loop. NULL with a message
  * in err. Caller frees with httpd_free(). */
 struct httpd *debug_http_start(
     struct evloop *l, const char *addr, char *err, size_t errlen);
 
-/* Appends the debug counters (Prometheus text) to a malloc'ed buffer
- * of `*len` bytes used out of `*cap`; grows it as needed. */
-void debug_vars_render(char **p, size_t *len, size_t *cap);
+/* Appends the debug counters (Prometheus text) to `b`. */
+void debug_vars_render(struct strbuf *b);
 
 /* Counters the main thread keeps (reloads). */
 extern uint64_t debug_reloads_ok, debug_reloads_failed;

@@ -11,6 +11,7 @@
 #include "common/err.h"
 #include "common/evloop.h"
 #include "common/strutil.h"
+#include "server/corefile.h"
 #include "server/httpsrv.h"
 #include "server/request.h"
 
@@ -118,4 +119,23 @@ httpsrv_route(struct httpd *h, const char *path, httpd_handler cb)
 	int rc = httpd_route(h, path, cb, NULL);
 
 	return rc == ERR_EXISTS ? 0 : rc;
+}
+
+int
+httpsrv_parse_addr(struct cf_disp *d, char **addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char *a;
+
+	if (!cf_next_arg(d))
+		return 0;
+	if (str_parse_hostport(cf_val(d), 0, &ss, &sl) != 0 ||
+	    str_port((struct sockaddr *)&ss) == 0)
+		return cf_errf(d, "invalid address '%s'", cf_val(d));
+	if ((a = strdup(cf_val(d))) == NULL)
+		return ERR_NOMEM;
+	free(*addr);
+	*addr = a;
+	return 0;
 }

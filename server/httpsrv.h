@@ -17,5 +17,10 @@ void httpsrv_release(struct httpd *h);
 /* Routes `path` unless a route is already there (routes are global
  * handlers, so the first registration serves every generation). */
 int httpsrv_route(struct httpd *h, const char *path, httpd_handler cb);
+struct cf_disp;
+/* Reads an optional HOST:PORT argument of a plugin line into *addr
+ * (malloc'ed; replaces an earlier one). 0 when absent or valid, else the
+ * cf_errf() error. */
+int httpsrv_parse_addr(struct cf_disp *d, char **addr);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/strbuf.h"
 #include "common/wire.h"
 #include "server/debug_http.h"
 #include "server/metrics.h"
@@ -167,45 +168,6 @@ metrics_observe(struct request *req)
 	add(&s->rsz_sum[proto], req->txlen);
 }
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-out(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p != NULL ? b->p + b->len : NULL,
-		    b->p != NULL ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (b->p != NULL && b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		{
-			size_t cap = b->cap != 0 ? b->cap * 2 : 65536;
-			char *np;
-
-			while (cap < b->len + (size_t)n + 1)
-				cap *= 2;
-			if ((np = realloc(b->p, cap)) == NULL) {
-				b->oom = true;
-				return;
-			}
-			b->p = np;
-			b->cap = cap;
-		}
-	}
-}
-
 static void
 sum_slot(struct slot *dst, int id)
 {
@@ -231,32 +193,34 @@ type_label(unsigned i, char *buf)
 }
 
 static void
-hist(struct sbuf *b, const char *name, const char *labels, const uint64_t *bk,
+hist(struct strbuf *b, const char *name, const char *labels, const uint64_t *bk,
     size_t nb, const double *le, uint64_t n, double sum)
 {
 	uint64_t cum = 0;
 
 	for (size_t i = 0; i < nb; i++) {
 		cum += bk[i];
-		out(b, "%s_bucket{%s,le=\"%g\"} %llu\n", name, labels, le[i],
-		    (unsigned long long)cum);
+		strbuf_printf(b, "%s_bucket{%s,le=\"%g\"} %llu\n", name, labels,
+		    le[i], (unsigned long long)cum);
 	}
-	out(b, "%s_bucket{%s,le=\"+Inf\"} %llu\n", name, labels,
+	strbuf_printf(b, "%s_bucket{%s,le=\"+Inf\"} %llu\n", name, labels,
 	    (unsigned long long)n);
-	out(b, "%s_sum{%s} %.9g\n", name, labels, sum);
-	out(b, "%s_count{%s} %llu\n", name, labels, (unsigned long long)n);
+	strbuf_printf(b, "%s_sum{%s} %.9g\n", name, labels, sum);
+	strbuf_printf(
+	    b, "%s_count{%s} %llu\n", name, labels, (unsigned long long)n);
 }
 
 static void
-header(struct sbuf *b, const char *name, const char *type, const char *help)
+header(struct strbuf *b, const char *name, const char *type, const char *help)
 {
-	out(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	strbuf_printf(
+	    b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 int
 metrics_render(char **bufp, size_t *lenp)
 {
-	struct sbuf b = { NULL, 0, 0, false };
+	struct strbuf b = { NULL, 0, 0, false };
 	struct slot *sum =
 	    calloc((size_t)(nlsets > 0 ? nlsets : 1), sizeof(*sum));
 	double time_le[NTIME];
@@ -274,16 +238,16 @@ metrics_render(char **bufp, size_t *lenp)
 	header(&b, "coredns_build_info", "gauge",
 	    "A metric with a constant '1' value labeled by version, "
 	    "revision, and goversion from which CoreDNS was built.");
-	out(&b,
+	strbuf_printf(&b,
 	    "coredns_build_info{goversion=\"C11\",revision=\"\","
 	    "version=\"%s\"} 1\n",
 	    PACKAGE_VERSION);
 	header(&b, "coredns_panics_total", "counter",
 	    "A metrics that counts the number of panics.");
-	out(&b, "coredns_panics_total 0\n");
+	strbuf_printf(&b, "coredns_panics_total 0\n");
 	header(&b, "coredns_reload_failed_total", "counter",
 	    "Counter of the number of failed reload attempts.");
-	out(&b, "coredns_reload_failed_total %llu\n",
+	strbuf_printf(&b, "coredns_reload_failed_total %llu\n",
 	    (unsigned long long)debug_reloads_failed);
 
 	header(&b, "coredns_plugin_enabled", "gauge",
@@ -307,7 +271,7 @@ metrics_render(char **bufp, size_t *lenp)
 				continue;
 			dname_to_str(zone, grp->routes[r].zone);
 			for (size_t p = 0; p < sb->nchain; p++)
-				out(&b,
+				strbuf_printf(&b,
 				    "coredns_plugin_enabled{name=\"%s\","
 				    "server=\"%s\",view=\"\",zone=\"%s\"} 1\n",
 				    sb->chain[p].ops->name, grp->name, zone);
@@ -324,7 +288,7 @@ metrics_render(char **bufp, size_t *lenp)
 
 					if (v == 0)
 						continue;
-					out(&b,
+					strbuf_printf(&b,
 					    "coredns_dns_requests_total{family="
 					    "\"%d\",proto=\"%s\",server=\"%s\","
 					    "type=\"%s\",view=\"\",zone=\"%s\"}"
@@ -338,7 +302,7 @@ metrics_render(char **bufp, size_t *lenp)
 	    "Counter of DNS requests with DO bit set per zone.");
 	for (int i = 0; i < nlsets; i++)
 		if (sum[i].do_req > 0)
-			out(&b,
+			strbuf_printf(&b,
 			    "coredns_dns_do_requests_total{server=\"%s\","
 			    "view=\"\",zone=\"%s\"} %llu\n",
 			    lsets[i].server, lsets[i].zone,
@@ -353,7 +317,7 @@ metrics_render(char **bufp, size_t *lenp)
 
 				if (v == 0)
 					continue;
-				out(&b,
+				strbuf_printf(&b,
 				    "coredns_dns_responses_total{plugin=\"%s\","
 				    "rcode=\"%s\",server=\"%s\",view=\"\","
 				    "zone=\"%s\"} %llu\n",
@@ -410,7 +374,7 @@ metrics_render(char **bufp, size_t *lenp)
 			    sum[i].rsz[p], NSIZE, size_buckets, sum[i].rsz_n[p],
 			    (double)sum[i].rsz_sum[p]);
 		}
-	debug_vars_render(&b.p, &b.len, &b.cap);
+	debug_vars_render(&b);
 	free(sum);
 	if (b.oom) {
 		free(b.p);

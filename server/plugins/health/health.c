@@ -45,22 +45,11 @@ health_setup(struct plugin_setup *ps, void **ctx)
 			                "server block");
 			goto fail;
 		}
+		if ((rc = httpsrv_parse_addr(d, &c->addr)) != 0)
+			goto fail;
 		if (cf_next_arg(d)) {
-			struct sockaddr_storage ss;
-			socklen_t sl;
-
-			if (str_parse_hostport(cf_val(d), 0, &ss, &sl) != 0 ||
-			    str_port((struct sockaddr *)&ss) == 0) {
-				rc = cf_errf(
-				    d, "invalid address '%s'", cf_val(d));
-				goto fail;
-			}
-			if ((c->addr = strdup(cf_val(d))) == NULL)
-				goto nomem;
-			if (cf_next_arg(d)) {
-				rc = cf_err_args(d);
-				goto fail;
-			}
+			rc = cf_err_args(d);
+			goto fail;
 		}
 		while (cf_next_block(d)) {
 			if (strcmp(cf_val(d), "lameduck") != 0) {

@@ -45,21 +45,8 @@ ready_setup(struct plugin_setup *ps, void **ctx)
 			                "server block");
 			goto fail;
 		}
-		if (cf_next_arg(d)) {
-			struct sockaddr_storage ss;
-			socklen_t sl;
-
-			if (str_parse_hostport(cf_val(d), 0, &ss, &sl) != 0 ||
-			    str_port((struct sockaddr *)&ss) == 0) {
-				rc = cf_errf(
-				    d, "invalid address '%s'", cf_val(d));
-				goto fail;
-			}
-			if ((c->addr = strdup(cf_val(d))) == NULL) {
-				rc = ERR_NOMEM;
-				goto fail;
-			}
-		}
+		if ((rc = httpsrv_parse_addr(d, &c->addr)) != 0)
+			goto fail;
 		if (cf_next_arg(d) || cf_next_block(d)) {
 			rc = cf_err_args(d);
 			goto fail;
