@@ -80,9 +80,10 @@ if (
 	cd build-fuzz &&
 		{ [ -f Makefile ] || CC=clang ../configure --enable-fuzzing \
 			--enable-sanitizers CFLAGS='-O1 -g' >configure.log 2>&1; } &&
-		make -j"$(nproc)" fuzz/fuzz_wire fuzz/fuzz_corefile >make.log 2>&1
+		make -j"$(nproc)" $(cd "$top" && ls fuzz/fuzz_*.c | sed 's/\.c$//') \
+			>make.log 2>&1
 ); then
-	for f in fuzz_wire fuzz_corefile; do
+	for f in $(ls fuzz/fuzz_*.c | sed 's|^fuzz/||; s/\.c$//'); do
 		corpus=$(mktemp -d)
 		seeds="$top/fuzz/corpus/${f#fuzz_}"
 		[ -d "$seeds" ] && cp -r "$seeds/." "$corpus/"
