@@ -255,7 +255,7 @@ build_ours() {
 		# tree), optimised, without sanitizers, out of tree (VPATH).
 		local b="$OUT/build" h
 		mkdir -p "$b"
-		h=$(cd "$SRC_DIR" && find . \( -path ./.git -o -path ./bench -o -name '*.o' -o -name '*.a' \
+		h=$(cd "$SRC_DIR" && find . \( -path ./.git -o -path ./bench -o -path ./build -o -name '*.o' -o -name '*.a' \
 			-o -name .deps -o -name autom4te.cache \) -prune -o -type f \
 			\( -name '*.[ch]' -o -name '*.am' -o -name '*.inc' -o -name '*.def' -o -name '*.ac' \
 			-o -name '*.m4' -o -name autogen.sh \) -print | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
@@ -265,7 +265,7 @@ build_ours() {
 			log "our server: building (copy of the tree, autogen, VPATH configure with CFLAGS='-O2 -g', no sanitizers)"
 			rm -rf "$b/src" "$b/obj" "$b/hash"
 			mkdir -p "$b/src" "$b/obj"
-			(cd "$SRC_DIR" && tar -cf - --exclude=./.git --exclude=./bench --exclude='*.o' --exclude='*.a' \
+			(cd "$SRC_DIR" && tar -cf - --exclude=./.git --exclude=./bench --exclude=./build --exclude='*.o' --exclude='*.a' \
 				--exclude=.deps --exclude=config.status --exclude=config.log --exclude=./config.h \
 				--exclude=./Makefile --exclude=stamp-h1 --exclude=autom4te.cache --exclude=.dirstamp \
 				--exclude=./server/coredns --exclude=./libtool .) | tar -C "$b/src" -xf -
