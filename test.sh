@@ -106,6 +106,7 @@ fi
 
 # --- system tests ---
 export COREDNS="$top/build-test/server/coredns"
+export COREDNS_UTIL="$top/build-test/utils/coredns-util"
 regress/run.sh >regress.log 2>&1
 cat regress.log
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' regress.log | tail -1)
