@@ -116,6 +116,7 @@ def summarize(rows):
                 "hwm": max([r.get("hwm_kib", 0) for r in rr] or [0]) / 1024.0,
                 "hwm_load": (ld[0].get("hwm_kib", 0) / 1024.0) if ld else None,
                 "pss": (max([r.get("pss_kib", 0) for r in rr] or [0]) / 1024.0),
+                "pss_load": med([r.get("pss_kib", 0) / 1024.0 for r in ld if r.get("pss_kib")]),
                 "db_hwm": max([r.get("db_hwm_kib", 0) for r in rr] or [0]) / 1024.0,
                 "load": med([r.get("load_s") for r in ld]),
                 "rcodes": tp[-1].get("rcodes", {}) if tp else {},
@@ -133,7 +134,7 @@ def table(scen, figs, lat_qps):
     best_usq = min(pu) if pu else None
     lines = [
         "| server | qps | qps ÷ best peer | server µs/q | µs/q ÷ best peer | avg latency ms | "
-        "p50 / p99 ms at %s qps | lost | peak memory MiB (ΣVmHWM) | Pss MiB | first answer s | others' CPU, cores | rcodes (last run) |" % lat_qps,
+        "p50 / p99 ms at %s qps | lost | peak memory MiB (ΣVmHWM) | Pss MiB after load → max | first answer s | others' CPU, cores | rcodes (last run) |" % lat_qps,
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for srv, f in figs.items():
@@ -163,6 +164,8 @@ def table(scen, figs, lat_qps):
             mem += " + postgres %.0f" % f["db_hwm"]
         rc = ", ".join("%s %d" % (k, v) for k, v in sorted(f["rcodes"].items(), key=lambda x: -x[1]))
         pss = "%.0f" % f["pss"] if f["pss"] else "-"
+        if f["pss_load"]:
+            pss = "%.0f → %s" % (f["pss_load"][0], pss)
         if f["db_pss"]:
             pss += " + postgres %.0f" % f["db_pss"]
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
@@ -296,8 +299,10 @@ def render(run, data, plot_prefix=""):
               "fixed-rate run (`-Q`), percentiles from dnsperf's per-query `-v` output. "
               "Peak memory: VmHWM summed over the process tree (pages shared by forked "
               "processes, as NSD's, count once per process); Pss: the tree's proportional "
-              "set size at its largest sample (shared pages split). First answer: from starting "
-              "the server to its first answer (SOA of the zone). Ratios: to the best peer "
+              "set size (shared pages split) at the first answer (median of the starts) and at "
+              "its largest sample. First answer: from starting "
+              "the server to its first answer (SOA of the zone), median of as many starts as "
+              "runs. Ratios: to the best peer "
               "(not ours) of the same scenario in this run: qps ÷ best qps (higher is better), "
               "µs/q ÷ lowest µs/q (lower is better). Others' CPU: what all other processes on "
               "the machine used during the runs, in cores (median).")

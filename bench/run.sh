@@ -133,10 +133,17 @@ cleanup() {
 		stop_pid "${entry%%:*}" "${entry#*:}"
 	done
 	[[ -n ${PG_TMP:-} && -d ${PG_TMP:-} ]] && rm -rf "$PG_TMP"
+	[[ -n ${RT:-} && -d ${RT:-} ]] && rm -rf "$RT"
 	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# unix sockets (Knot's control socket, PowerDNS's) go to a short path: a
+# deep work tree would pass the 107-byte limit of a socket path
+RT=$(mktemp -d /tmp/bench-rt.XXXXXX)
+RT_N=0
+sockdir() { RT_N=$((RT_N + 1)); mkdir -p "$RT/$RT_N"; echo "$RT/$RT_N"; }
 
 # start_bg LOGFILE SIGNAL CMD...: start CMD in the background, remember PID
 start_bg() {
@@ -439,9 +446,11 @@ start_knot() {
 	read -r zn zf < <(zone_for "$3")
 	cp "$zf" "$dir/zone"
 	mkdir -p "$dir/db"
+	local sd
+	sd=$(sockdir)
 	cat >"$dir/knot.conf" <<EOF
 server:
-    rundir: "$dir"
+    rundir: "$sd"
     pidfile: "$dir/knot.pid"
     listen: 127.0.0.1@$port
     udp-workers: $WORKERS
@@ -450,7 +459,7 @@ server:
 database:
     storage: "$dir/db"
 control:
-    listen: "$dir/knot.sock"
+    listen: "$sd/knot.sock"
 log:
   - target: stderr
     any: warning
@@ -506,12 +515,13 @@ EOF
 
 # PowerDNS: BACKEND = sqlite|pgsql, CACHE = on|off
 start_pdns() {
-	local dir=$1 port=$2 backend=$4 cache=$5
+	local dir=$1 port=$2 backend=$4 cache=$5 sd
 	have pdns_server || { SKIP_REASON="pdns_server not installed"; return 1; }
+	sd=$(sockdir)
 	{
 		echo "local-address=127.0.0.1:$port"
 		echo "local-port=$port"
-		echo "socket-dir=$dir"
+		echo "socket-dir=$sd"
 		echo "daemon=no"
 		echo "guardian=no"
 		echo "disable-syslog=yes"
@@ -652,27 +662,37 @@ measure() { # SCENARIO SERVER
 	ours-pgsql) [[ -n $OURS_BIN ]] && grep -qx sql <<<"$OURS_PLUGINS" && start_pg ;;
 	*pgsql*) [[ $SCEN != whoami ]] && have gpgsql && start_pg ;;
 	esac
-	if ! start_server "$SRV" "$DIR" "$PORT" "$SCEN"; then
-		note "skipped: $SCEN / $SRV: $SKIP_REASON"
-		return 0
-	fi
+	# RUNS starts, each timed to its first answer; the last one stays up
+	# for the dnsperf runs. Each start has its own folder.
 	local pname=bench.test ptype=SOA need=--need-answer
 	if [[ $SCEN == whoami ]]; then pname=example.test ptype=A need=""; fi
-	local load
-	load=$("$PY" "$LIB" probe --port "$PORT" --qname "$pname" --qtype "$ptype" \
-		--timeout 300 --since "$BG_T0" $need || true)
-	if [[ $load == timeout || -z $load ]] || ! kill -0 "$SRV_PID" 2>/dev/null; then
-		note "FAILED: $SCEN / $SRV: no answer within 300 s (or it exited); see $DIR"
-		FAILED+=("$SCEN/$SRV")
-		stop_pid "$SRV_PID"
-		forget_pid "$SRV_PID"
-		return 0
-	fi
-	log "first answer after $load s"
-	local st
-	st=$(treestat "$SRV_PID")
-	printf '{"scenario":"%s","server":"%s","kind":"load","run":1,"load_s":%s,"hwm_kib":%s,"pss_kib":%s}\n' \
-		"$SCEN" "$SRV" "$load" "$(echo "$st" | cut -d' ' -f2)" "$(echo "$st" | cut -d' ' -f4)" >>"$RESULTS"
+	local base=$DIR st load s
+	for ((s = 1; s <= RUNS; s++)); do
+		DIR=$base
+		((RUNS > 1)) && DIR="$base/start-$s"
+		mkdir -p "$DIR"
+		if ! start_server "$SRV" "$DIR" "$PORT" "$SCEN"; then
+			note "skipped: $SCEN / $SRV: $SKIP_REASON"
+			return 0
+		fi
+		load=$("$PY" "$LIB" probe --port "$PORT" --qname "$pname" --qtype "$ptype" \
+			--timeout 300 --since "$BG_T0" $need || true)
+		if [[ $load == timeout || -z $load ]] || ! kill -0 "$SRV_PID" 2>/dev/null; then
+			note "FAILED: $SCEN / $SRV: no answer within 300 s (or it exited); see $DIR"
+			FAILED+=("$SCEN/$SRV")
+			stop_pid "$SRV_PID"
+			forget_pid "$SRV_PID"
+			return 0
+		fi
+		st=$(treestat "$SRV_PID")
+		log "first answer after $load s (start $s of $RUNS)"
+		printf '{"scenario":"%s","server":"%s","kind":"load","run":%d,"load_s":%s,"hwm_kib":%s,"pss_kib":%s}\n' \
+			"$SCEN" "$SRV" "$s" "$load" "$(echo "$st" | cut -d' ' -f2)" "$(echo "$st" | cut -d' ' -f4)" >>"$RESULTS"
+		if ((s < RUNS)); then
+			stop_pid "$SRV_PID"
+			forget_pid "$SRV_PID"
+		fi
+	done
 	local r qfile
 	for ((r = 1; r <= RUNS; r++)); do
 		case $SCEN in
