@@ -1,0 +1,68 @@
+/* storage/sql.h - SQL layer: the per-driver statement vtable (internal) */
+#ifndef STORAGE_SQL_H
+#define STORAGE_SQL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Only storage/ includes this header. A driver (sqlite/, later pgsql/)
+ * implements the vtable; store.c speaks to it with prepared statements
+ * using "?" placeholders numbered from 1 and columns numbered from 0.
+ * Errors are 0 or negative ERR_*; the driver logs its own messages.
+ */
+
+struct sql_conn;
+struct sql_stmt;
+
+/* One numbered migration: version N is applied on a store at N - 1. */
+struct sql_migration {
+	int version;
+	const char *name; /* file name without .sql, e.g. "001_coredns" */
+	const char *sql;  /* a script of several statements */
+};
+
+enum { SQL_DONE = 0, SQL_ROW = 1 };
+
+struct sql_driver {
+	const char *name;   /* "sqlite" */
+	const char *prefix; /* DSN prefix handled, e.g. "sqlite:" */
+	/* Opens the database named by the DSN without its prefix. On
+	 * failure a message is written to `err`. */
+	int (*open)(
+	    const char *arg, struct sql_conn **out, char *err, size_t errlen);
+	void (*close)(struct sql_conn *c); /* NULL-safe */
+	/* Runs a script of parameterless statements (DDL, BEGIN...). */
+	int (*exec)(struct sql_conn *c, const char *script);
+	int (*prepare)(
+	    struct sql_conn *c, const char *sql, struct sql_stmt **out);
+	/* Binders; a NULL string binds SQL NULL. */
+	int (*bind_int)(struct sql_stmt *s, int idx, int64_t v);
+	int (*bind_text)(struct sql_stmt *s, int idx, const char *v);
+	int (*bind_null)(struct sql_stmt *s, int idx);
+	/* SQL_ROW, SQL_DONE or a negative ERR_* */
+	int (*step)(struct sql_stmt *s);
+	/* Makes a statement ready for new bindings and steps. */
+	void (*reset)(struct sql_stmt *s);
+	void (*finalize)(struct sql_stmt *s); /* NULL-safe */
+	bool (*column_null)(struct sql_stmt *s, int col);
+	int64_t (*column_int)(struct sql_stmt *s, int col);
+	/* borrowed until the next step, reset or finalize; NULL for NULL */
+	const char *(*column_text)(struct sql_stmt *s, int col);
+	/* Rows changed by the last statement. */
+	int64_t (*changes)(struct sql_conn *c);
+	int64_t (*last_id)(struct sql_conn *c);
+	int (*table_exists)(struct sql_conn *c, const char *table, bool *out);
+	const char *begin_write; /* statement starting a write transaction */
+	const char *begin_read;  /* statement starting a read transaction */
+	const char *schema;      /* PowerDNS core schema */
+	/* ascending from 1, ended by an entry of version 0 */
+	const struct sql_migration *migrations;
+};
+
+#ifdef HAVE_SQLITE3
+extern const struct sql_driver sql_sqlite_driver;
+#endif
+
+#endif

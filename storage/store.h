@@ -1,0 +1,204 @@
+/* storage/store.h - the store: zones, records, serials and journal in SQL */
+#ifndef STORAGE_STORE_H
+#define STORAGE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/dname.h"
+
+/*
+ * The one interface through which coredns-util, the server and the sync
+ * daemon touch the SQL store. The schema is PowerDNS's generic schema
+ * plus our own tables (schema version, zone state, pending changes,
+ * journal, steward lease) added by numbered migrations. Functions return
+ * 0 or a negative ERR_* (common/err.h) and log what went wrong once.
+ * A store handle is used by one thread at a time.
+ *
+ * Names are read as PowerDNS does: any case, with or without a trailing
+ * dot. We write them lower case without the trailing dot. A zone is
+ * named by its id (domains.id) once found.
+ */
+
+struct store;
+
+enum store_zone_kind {
+	STORE_ZONE_NATIVE,
+	STORE_ZONE_MASTER,
+	STORE_ZONE_SLAVE,
+	STORE_ZONE_OTHER, /* a kind we do not serve specially (PRODUCER...) */
+};
+
+#define STORE_NAME_MAX 256 /* domains.name and records.name, NUL included */
+
+struct store_zone {
+	int64_t id;
+	char name[STORE_NAME_MAX]; /* as stored */
+	enum store_zone_kind kind;
+	bool has_serial;    /* a served SOA row exists and parses */
+	uint32_t serial;    /* from the SOA row */
+	int64_t generation; /* bumped by every DNS change to the zone */
+	bool has_served;
+	uint32_t served_serial; /* last serial the steward handed out */
+};
+
+/* One served records row, as stored; strings are borrowed for the
+ * callback only. */
+struct store_row {
+	int64_t id;
+	const char *name;
+	const char *type;
+	const char *content;
+	int64_t ttl;
+	bool has_prio;
+	int64_t prio;
+};
+
+/* One journal entry: `add` or delete of a row between two serials. */
+struct store_journal_entry {
+	int64_t id;
+	uint32_t serial_from, serial_to;
+	bool add;
+	struct store_row row; /* row.id is the journal entry id */
+	int64_t at;           /* unix time of the serial step */
+};
+
+/* Callbacks return 0 to go on; a non-zero value stops the walk and is
+ * returned by the walking function. */
+typedef int (*store_zone_cb)(void *arg, const struct store_zone *z);
+typedef int (*store_row_cb)(void *arg, const struct store_row *row);
+typedef int (*store_journal_cb)(void *arg, const struct store_journal_entry *e);
+typedef int (*store_meta_cb)(void *arg, const char *kind, const char *content);
+
+/* Opens the store named by `dsn`: "sqlite:PATH" (WAL journal, 5 s busy
+ * timeout). Does not check the schema (see store_check). Returns a
+ * handle the caller frees with store_close, or NULL with a message in
+ * `err`. */
+struct store *store_open(const char *dsn, char *err, size_t errlen);
+/* Closes the store, rolling back an open transaction. NULL-safe. */
+void store_close(struct store *st);
+
+/* Creates PowerDNS's core tables and all our migrations in an empty
+ * database. ERR_EXISTS when it already holds a `domains` table. */
+int store_init(struct store *st);
+/* Brings a PowerDNS database (or an older store) up to this binary's
+ * schema by applying the pending numbered migrations in one
+ * transaction; core tables are never altered. ERR_NOTFOUND when the
+ * database has no PowerDNS tables (use store_init), ERR_INVAL when its
+ * schema is newer than this binary. */
+int store_migrate(struct store *st);
+/* Schema version of the store (0: no table of ours) and the version
+ * this binary expects. */
+int store_version(struct store *st, int *have, int *want);
+/* 0 when the store can be served; otherwise ERR_CONFIG and a message in
+ * `err` for an empty store, an unmigrated PowerDNS database (naming
+ * `coredns-util db migrate`) or a schema newer than this binary. */
+int store_check(struct store *st, char *err, size_t errlen);
+
+/* Transactions. store_begin starts a write transaction; the write
+ * functions below run inside it when one is open, else each in its own.
+ * Nesting is ERR_INVAL. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+
+/* "NATIVE", "MASTER"... to kind and back; unknown text is OTHER. */
+enum store_zone_kind store_zone_kind_from_str(const char *s);
+const char *store_zone_kind_str(enum store_zone_kind kind);
+
+/* Adds a zone (no records; the caller adds the SOA). `id` may be NULL.
+ * ERR_EXISTS if a zone of that name exists, ERR_INVAL for kind OTHER. */
+int store_zone_create(
+    struct store *st, const char *name, enum store_zone_kind kind, int64_t *id);
+/* Deletes a zone with its records, metadata, keys, comments and our
+ * state and journal. ERR_NOTFOUND if there is no such zone. */
+int store_zone_delete(struct store *st, int64_t zone_id);
+/* Calls `cb` for every zone, ordered by id. */
+int store_zone_list(struct store *st, store_zone_cb cb, void *arg);
+/* Finds a zone by name. ERR_NOTFOUND if there is none. */
+int store_zone_get(struct store *st, const char *name, struct store_zone *out);
+
+/* Calls `cb` for every served row of the zone (type not NULL, not
+ * disabled), ordered by id, all in one read transaction (or inside the
+ * caller's open transaction). Rows are given as stored; turn them into
+ * wire form with store_row_to_rr. */
+int store_zone_read(
+    struct store *st, int64_t zone_id, store_row_cb cb, void *arg);
+
+/* A record in wire form, filled by store_row_to_rr. ~64 KiB: allocate
+ * it once per zone load. */
+struct store_rr {
+	uint8_t owner[DNAME_MAX]; /* case kept */
+	uint16_t type;
+	uint32_t ttl;
+	uint16_t rdlen;
+	uint8_t rdata[65535];
+};
+
+/* Parses a row of zone `zone` (presentation name) into wire form with
+ * PowerDNS's conventions: names in content are absolute with or
+ * without the trailing dot; MX and SRV take their preference from
+ * `prio` unless the content carries it. ERR_FORMAT (after a warning
+ * naming zone, owner, type and row id) for a row that does not parse or
+ * lies outside the zone: callers skip it. */
+int store_row_to_rr(
+    const char *zone, const struct store_row *row, struct store_rr *out);
+
+/* Adds one row: name lower case without trailing dot, type upper case;
+ * for MX and SRV, a preference at the start of `content` goes to prio
+ * when `prio` is negative (prio 0 for other types). Returns ERR_INVAL
+ * for an empty name, type or content. */
+int store_rr_add(struct store *st, int64_t zone_id, const char *name,
+    const char *type, const char *content, int64_t ttl, int64_t prio);
+/* Deletes every row of (name, type) in the zone, disabled ones too.
+ * `deleted` (may be NULL) gets the number of rows removed. */
+int store_rrset_delete(struct store *st, int64_t zone_id, const char *name,
+    const char *type, int64_t *deleted);
+
+/* First value of metadata `kind` into `buf`; ERR_NOTFOUND when unset,
+ * ERR_SPACE when it does not fit. */
+int store_metadata_get(
+    struct store *st, int64_t zone_id, const char *kind, char *buf, size_t len);
+/* Replaces all values of `kind` by the `n` strings in `values` (n = 0
+ * removes the kind). */
+int store_metadata_set(struct store *st, int64_t zone_id, const char *kind,
+    const char *const *values, size_t n);
+/* Calls `cb` for every (kind, value) of the zone, or of `kind` only when
+ * it is not NULL, ordered by id. */
+int store_metadata_list(struct store *st, int64_t zone_id, const char *kind,
+    store_meta_cb cb, void *arg);
+
+/* RFC 1982 serial arithmetic: true when `a` is newer than `b`. */
+bool store_serial_gt(uint32_t a, uint32_t b);
+
+/* The serial steward. For each zone with pending changes, in one write
+ * transaction: one new serial for the whole batch following the zone's
+ * X-SERIAL-POLICY (increment, the default; unixtime; date YYYYMMDDnn) or
+ * the batch's own SOA serial when that is newer, written into the SOA
+ * row; the net differences journaled under (old serial -> new serial)
+ * with the old SOA deleted and the new one added; pending rows cleared.
+ * A zone served for the first time only records its serial. A zone
+ * without a parsable SOA row has its pending rows dropped with a
+ * warning. `zones_changed` (may be NULL) counts zones given a step. */
+int store_steward_pass(struct store *st, int *zones_changed);
+/* The steward's work for one zone, inside the caller's open write
+ * transaction, so a writer's changes get their serial and journal entry
+ * in the same commit. ERR_INVAL without an open transaction. */
+int store_bump_serial(struct store *st, int64_t zone_id);
+/* Takes or renews the steward lease for `holder` for `ttl` seconds;
+ * `got` says whether this holder has it now. */
+int store_steward_lease(
+    struct store *st, const char *holder, int ttl, bool *got);
+
+/* Calls `cb` for every journal entry of the zone from serial `from` on,
+ * ordered. ERR_NOTFOUND when the journal does not reach back to `from`
+ * (then a full transfer is needed); nothing and 0 when `from` is the
+ * current served serial. */
+int store_journal_read(struct store *st, int64_t zone_id, uint32_t from,
+    store_journal_cb cb, void *arg);
+/* Drops the oldest serial steps of the zone until at most `max_rows`
+ * entries are left (whole steps only, so fewer may be kept). */
+int store_journal_prune(struct store *st, int64_t zone_id, int64_t max_rows);
+
+#endif
