@@ -346,26 +346,36 @@ def main():
     ap.add_argument("--data")
     ap.add_argument("--readme")
     ap.add_argument("--results-dir")
+    ap.add_argument("--section", help="README block and plots subfolder (e.g. r1000000)")
     a = ap.parse_args()
     md, made = render(a.run, a.data)
     with open(os.path.join(a.run, "results.md"), "w") as f:
         f.write(md)
     if a.readme:
+        # one README block per data size: the default 100k run, and e.g.
+        # r1000000 for --1m, each with its own plots folder
+        tag = a.section or ""
+        begin = BEGIN.replace("results", "results" + ("-" + tag if tag else ""), 1)
+        end = END.replace("results", "results" + ("-" + tag if tag else ""), 1)
         rd = a.results_dir or os.path.join(os.path.dirname(a.readme), "results")
+        if tag:
+            rd = os.path.join(rd, tag)
         os.makedirs(rd, exist_ok=True)
         if isinstance(made, list):
             for p in made:
                 shutil.copy(os.path.join(a.run, p), os.path.join(rd, p))
         shutil.copy(os.path.join(a.run, "results.md"), os.path.join(rd, "results.md"))
-        md2, _ = render(a.run, a.data, plot_prefix=os.path.basename(rd) + "/")
+        prefix = os.path.relpath(rd, os.path.dirname(os.path.abspath(a.readme))) + "/"
+        md2, _ = render(a.run, a.data, plot_prefix=prefix)
         with open(a.readme) as f:
             readme = f.read()
-        if BEGIN in readme and END in readme:
-            head = readme[:readme.index(BEGIN) + len(BEGIN)]
-            tail = readme[readme.index(END):]
+        if begin in readme and end in readme:
+            head = readme[:readme.index(begin) + len(begin)]
+            tail = readme[readme.index(end):]
             readme = head + "\n" + md2 + "\n" + tail
         else:
-            readme += "\n## Latest results\n\n" + BEGIN + "\n" + md2 + "\n" + END + "\n"
+            readme += "\n## Latest results%s\n\n%s\n%s\n%s\n" % (
+                ", " + tag if tag else "", begin, md2, end)
         with open(a.readme, "w") as f:
             f.write(readme)
     return 0

@@ -776,8 +776,10 @@ for f in "$RUN_DIR"/*.png; do [[ -e $f ]] && cp "$f" "$OUT/"; done
 echo
 cat "$RUN_DIR/results.md"
 if ((UPDATE_README)); then
+	section=""
+	((RECORDS != 100000)) && section="r$RECORDS"
 	"$PY" "$BENCH_DIR/report.py" --run "$RUN_DIR" --data "$DATA" --readme "$BENCH_DIR/README.md" \
-		--results-dir "$BENCH_DIR/results"
+		--results-dir "$BENCH_DIR/results" ${section:+--section "$section"}
 	log "bench/README.md and bench/results/ updated"
 fi
 if ((${#FAILED[@]})); then
