@@ -47,8 +47,11 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # --- unit tests: every cmocka test case counts ---
-for t in $(cd build-test && make -s print-check-programs 2>/dev/null); do
-	out=$("build-test/$t" 2>&1)
+# unit NAME COMMAND...: runs a cmocka program and counts its cases
+unit() {
+	local name=$1 out rc np nf
+	shift
+	out=$("$@" 2>&1)
 	rc=$?
 	np=$(printf '%s\n' "$out" | sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	nf=$(printf '%s\n' "$out" | sed -n 's/.*\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
@@ -56,11 +59,17 @@ for t in $(cd build-test && make -s print-check-programs 2>/dev/null); do
 	nf=${nf:-0}
 	if [ $rc -ne 0 ] && [ "$nf" -eq 0 ]; then nf=1; fi
 	if [ "$np" -eq 0 ] && [ "$nf" -eq 0 ]; then nf=1; fi
-	echo "$([ "$nf" -eq 0 ] && echo PASS || echo FAIL) unit $t ($np passed, $nf failed)"
+	echo "$([ "$nf" -eq 0 ] && echo PASS || echo FAIL) unit $name ($np passed, $nf failed)"
 	[ "$nf" -ne 0 ] && printf '%s\n' "$out" | tail -n 40
 	pass "$np"
-	[ "$nf" -ne 0 ] && fail "$nf" "unit:$t"
+	[ "$nf" -ne 0 ] && fail "$nf" "unit:$name"
+}
+for t in $(cd build-test && make -s print-check-programs 2>/dev/null); do
+	unit "$t" "build-test/$t"
 done
+# the store tests again on a throwaway PostgreSQL cluster
+unit "storage/tests/test_store (PostgreSQL)" \
+	"$top/storage/tests/test_store_pg.sh" "$top/build-test/storage/tests/test_store"
 
 # --- format ---
 files=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*')

@@ -9,6 +9,7 @@
 
 static enum log_level level = LOG_LVL_INFO;
 static bool quiet;
+static int log_fd = STDOUT_FILENO;
 
 static const char *const prefix[] = { "[ERROR] ", "[WARNING] ", "[INFO] ",
 	"[DEBUG] " };
@@ -17,6 +18,12 @@ void
 log_set_level(enum log_level lvl)
 {
 	level = lvl;
+}
+
+void
+log_set_fd(int fd)
+{
+	log_fd = fd;
 }
 
 void
@@ -37,7 +44,7 @@ static void
 write_all(const char *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t w = write(STDOUT_FILENO, p, n);
+		ssize_t w = write(log_fd, p, n);
 
 		if (w <= 0)
 			return;

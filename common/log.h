@@ -12,6 +12,9 @@ void log_set_level(enum log_level lvl);
 /* Quiet mode (-quiet): drop INFO and DEBUG lines but keep warnings. */
 void log_set_quiet(bool quiet);
 bool log_enabled(enum log_level lvl);
+/* Where lines go (default standard output, as CoreDNS; tools whose
+ * output is data, like coredns-util, send them to standard error). */
+void log_set_fd(int fd);
 
 /* "[LEVEL] " + message + "\n" written with a single write(2), so lines
  * from several threads never interleave. Never allocates. */

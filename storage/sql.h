@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /*
- * Only storage/ includes this header. A driver (sqlite/, later pgsql/)
+ * Only storage/ includes this header. A driver (sqlite/, pgsql/)
  * implements the vtable; store.c speaks to it with prepared statements
  * using "?" placeholders numbered from 1 and columns numbered from 0.
  * Errors are 0 or negative ERR_*; the driver logs its own messages.
@@ -25,9 +25,24 @@ struct sql_migration {
 
 enum { SQL_DONE = 0, SQL_ROW = 1 };
 
+/* Statements whose wording differs between dialects. store.c has the
+ * generic text; a driver's variant() may give its own. */
+enum sql_variant {
+	/* SELECT served_serial FROM coredns_zone_state WHERE domain_id = ?,
+	 * the row locked until the transaction ends where writers of the
+	 * zone do not already queue behind each other (PostgreSQL: FOR
+	 * UPDATE; SQLite's BEGIN IMMEDIATE serializes all writers) */
+	SQL_V_STATE_LOCK,
+	SQL_V_COUNT
+};
+
 struct sql_driver {
 	const char *name;   /* "sqlite" */
 	const char *prefix; /* DSN prefix handled, e.g. "sqlite:" */
+	/* For a driver whose DSNs have no one prefix (prefix NULL): true
+	 * when it handles `dsn`, with `arg` set to what open() takes. */
+	bool (*accepts)(const char *dsn, const char **arg);
+	const char *usage; /* DSN forms for messages; NULL: prefix */
 	/* Opens the database named by the DSN without its prefix. On
 	 * failure a message is written to `err`. */
 	int (*open)(
@@ -54,6 +69,9 @@ struct sql_driver {
 	int64_t (*changes)(struct sql_conn *c);
 	int64_t (*last_id)(struct sql_conn *c);
 	int (*table_exists)(struct sql_conn *c, const char *table, bool *out);
+	/* The dialect's text of statement `v`, or NULL for the generic
+	 * one; the hook itself may be NULL. */
+	const char *(*variant)(enum sql_variant v);
 	const char *begin_write; /* statement starting a write transaction */
 	const char *begin_read;  /* statement starting a read transaction */
 	const char *schema;      /* PowerDNS core schema */
@@ -61,8 +79,17 @@ struct sql_driver {
 	const struct sql_migration *migrations;
 };
 
+struct store;
+/* The driver and connection behind a store, for storage/ modules that
+ * add statements of their own (store_ext.c). Borrowed. */
+const struct sql_driver *store_driver(const struct store *st);
+struct sql_conn *store_conn(const struct store *st);
+
 #ifdef HAVE_SQLITE3
 extern const struct sql_driver sql_sqlite_driver;
+#endif
+#ifdef HAVE_PGSQL
+extern const struct sql_driver sql_pgsql_driver;
 #endif
 
 #endif

@@ -56,7 +56,9 @@ enum q {
 	"SELECT d.id, d.name, d.type, s.generation, s.served_serial "          \
 	"FROM domains d LEFT JOIN coredns_zone_state s "                       \
 	"ON s.domain_id = d.id "
-#define SERVED "type IS NOT NULL AND NOT COALESCE(disabled, 0)"
+/* disabled and auth are BOOLEAN (SQLite: 0/1, PostgreSQL: BOOL): TRUE and
+ * FALSE read and write both */
+#define SERVED "type IS NOT NULL AND NOT COALESCE(disabled, FALSE)"
 
 static const char *const q_sql[Q_COUNT] = {
 	[Q_ZONE_BY_NAME] = ZONE_COLS "WHERE lower(rtrim(d.name, '.')) = ?",
@@ -64,7 +66,7 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ZONE_LIST] = ZONE_COLS "ORDER BY d.id",
 	[Q_ZONE_SOA] = "SELECT id, name, content, ttl, prio FROM records "
 	               "WHERE domain_id = ? AND upper(type) = 'SOA' "
-	               "AND NOT COALESCE(disabled, 0) ORDER BY id LIMIT 1",
+	               "AND " SERVED " ORDER BY id LIMIT 1",
 	[Q_ZONE_INSERT] = "INSERT INTO domains (name, type) VALUES (?, ?)",
 	[Q_ZONE_DEL_RECORDS] = "DELETE FROM records WHERE domain_id = ?",
 	[Q_ZONE_DEL_META] = "DELETE FROM domainmetadata WHERE domain_id = ?",
@@ -76,7 +78,7 @@ static const char *const q_sql[Q_COUNT] = {
 	    "FROM records WHERE domain_id = ? AND " SERVED " ORDER BY id",
 	[Q_RR_ADD] =
 	    "INSERT INTO records (domain_id, name, type, content, "
-	    "ttl, prio, disabled, auth) VALUES (?, ?, ?, ?, ?, ?, 0, 1)",
+	    "ttl, prio, disabled, auth) VALUES (?, ?, ?, ?, ?, ?, FALSE, TRUE)",
 	[Q_RRSET_DEL] = "DELETE FROM records WHERE domain_id = ? "
 	                "AND lower(rtrim(name, '.')) = ? AND upper(type) = ?",
 	[Q_META_KIND] = "SELECT kind, content FROM domainmetadata "
@@ -123,6 +125,14 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_VERSION_SET] = "INSERT INTO coredns_schema (version) VALUES (?)",
 };
 
+/* Statements a driver may word in its own dialect (sql.h). */
+static const struct {
+	enum q q;
+	enum sql_variant v;
+} q_variants[] = {
+	{ Q_STATE_GET, SQL_V_STATE_LOCK },
+};
+
 struct store {
 	const struct sql_driver *drv;
 	struct sql_conn *conn;
@@ -130,12 +140,42 @@ struct store {
 	bool in_txn;
 };
 
+const struct sql_driver *
+store_driver(const struct store *st)
+{
+	return st->drv;
+}
+
+struct sql_conn *
+store_conn(const struct store *st)
+{
+	return st->conn;
+}
+
 static const struct sql_driver *const drivers[] = {
 #ifdef HAVE_SQLITE3
 	&sql_sqlite_driver,
 #endif
+#ifdef HAVE_PGSQL
+	&sql_pgsql_driver,
+#endif
 	NULL,
 };
+
+/* The text of statement `id` in the driver's dialect. */
+static const char *
+q_text(const struct store *st, enum q id)
+{
+	const char *text;
+	size_t i;
+
+	for (i = 0; i < sizeof(q_variants) / sizeof(q_variants[0]); i++) {
+		if (q_variants[i].q == id && st->drv->variant != NULL &&
+		    (text = st->drv->variant(q_variants[i].v)) != NULL)
+			return text;
+	}
+	return q_sql[id];
+}
 
 /* The statement `id`, prepared on first use; give it back with done(). */
 static int
@@ -144,7 +184,7 @@ stmt(struct store *st, enum q id, struct sql_stmt **out)
 	int rc;
 
 	if (st->q[id] == NULL) {
-		rc = st->drv->prepare(st->conn, q_sql[id], &st->q[id]);
+		rc = st->drv->prepare(st->conn, q_text(st, id), &st->q[id]);
 		if (rc != 0)
 			return rc;
 	}
@@ -268,24 +308,47 @@ name_key(char *out, size_t len, const char *in)
 	return 0;
 }
 
+/* The driver for `dsn` and the part of it the driver opens. */
+static const struct sql_driver *
+find_driver(const char *dsn, const char **arg)
+{
+	size_t i, n;
+
+	for (i = 0; drivers[i] != NULL; i++) {
+		if (drivers[i]->accepts != NULL) {
+			if (drivers[i]->accepts(dsn, arg))
+				return drivers[i];
+			continue;
+		}
+		n = strlen(drivers[i]->prefix);
+		if (strncmp(dsn, drivers[i]->prefix, n) == 0) {
+			*arg = dsn + n;
+			return drivers[i];
+		}
+	}
+	return NULL;
+}
+
 struct store *
 store_open(const char *dsn, char *err, size_t errlen)
 {
-	const struct sql_driver *drv = NULL;
+	const struct sql_driver *drv;
 	struct store *st = NULL;
-	size_t i, n;
+	const char *arg = NULL;
+	size_t i, o;
 	int rc;
 
-	for (i = 0; drivers[i] != NULL; i++) {
-		n = strlen(drivers[i]->prefix);
-		if (strncmp(dsn, drivers[i]->prefix, n) == 0) {
-			drv = drivers[i];
-			break;
-		}
-	}
-	if (drv == NULL) {
-		snprintf(
-		    err, errlen, "unknown store '%s' (use sqlite:PATH)", dsn);
+	if ((drv = find_driver(dsn, &arg)) == NULL) {
+		o = (size_t)snprintf(
+		    err, errlen, "unknown store '%s' (use", dsn);
+		for (i = 0; drivers[i] != NULL && o < errlen; i++)
+			o += (size_t)snprintf(err + o, errlen - o, "%s %s%s",
+			    i > 0 ? " or" : "",
+			    drivers[i]->usage ? drivers[i]->usage
+			                      : drivers[i]->prefix,
+			    drivers[i]->usage ? "" : "PATH");
+		if (o < errlen)
+			snprintf(err + o, errlen - o, ")");
 		return NULL;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
@@ -293,7 +356,7 @@ store_open(const char *dsn, char *err, size_t errlen)
 		return NULL;
 	}
 	st->drv = drv;
-	rc = drv->open(dsn + strlen(drv->prefix), &st->conn, err, errlen);
+	rc = drv->open(arg, &st->conn, err, errlen);
 	if (rc != 0) {
 		free(st);
 		return NULL;
@@ -1244,8 +1307,9 @@ steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 	int rc;
 
 	*stepped = false;
-	if ((rc = load_pending(st, zone_id, &pv)) != 0 || pv.n == 0)
-		goto out;
+	/* the zone's state first: on PostgreSQL that row lock waits for
+	 * writers of the zone in flight and holds off new ones until our
+	 * commit, so the pending rows read are the ones deleted below */
 	if ((rc = query(st, Q_STATE_GET, &s, "i", zone_id)) != 0)
 		goto out;
 	if ((rc = st->drv->step(s)) == SQL_ROW) {
@@ -1255,6 +1319,8 @@ steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 	}
 	done(st, s);
 	if (rc != 0)
+		goto out;
+	if ((rc = load_pending(st, zone_id, &pv)) != 0 || pv.n == 0)
 		goto out;
 	if ((rc = soa_row(st, zone_id, &found, &soa_id, &cur)) != 0)
 		goto out;

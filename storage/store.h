@@ -72,7 +72,13 @@ typedef int (*store_journal_cb)(void *arg, const struct store_journal_entry *e);
 typedef int (*store_meta_cb)(void *arg, const char *kind, const char *content);
 
 /* Opens the store named by `dsn`: "sqlite:PATH" (WAL journal, 5 s busy
- * timeout). Does not check the schema (see store_check). Returns a
+ * timeout), or PostgreSQL by a libpq URI ("postgres://...",
+ * "postgresql://...") or conninfo string ("host=/run/pg dbname=dns").
+ * On PostgreSQL a zone read (store_zone_read, store_journal_read) sees
+ * one snapshot (REPEATABLE READ) and every change also sends
+ * NOTIFY coredns with the zone id as payload. A broken PostgreSQL
+ * connection is reset on the next call (no backoff: the caller's).
+ * Does not check the schema (see store_check). Returns a
  * handle the caller frees with store_close, or NULL with a message in
  * `err`. */
 struct store *store_open(const char *dsn, char *err, size_t errlen);
@@ -200,5 +206,41 @@ int store_journal_read(struct store *st, int64_t zone_id, uint32_t from,
 /* Drops the oldest serial steps of the zone until at most `max_rows`
  * entries are left (whole steps only, so fewer may be kept). */
 int store_journal_prune(struct store *st, int64_t zone_id, int64_t max_rows);
+
+#endif
+
+/* ---- store_ext.c: additions for coredns-util ------------------------ */
+#ifndef STORAGE_STORE_EXT_H
+#define STORAGE_STORE_EXT_H
+
+/* Sets domains.type of the zone. ERR_INVAL for kind OTHER, ERR_NOTFOUND
+ * for no such zone. Not a DNS change (no serial step). */
+int store_zone_set_kind(
+    struct store *st, int64_t zone_id, enum store_zone_kind kind);
+
+/* What the journal of a zone holds. */
+struct store_journal_range {
+	int64_t entries; /* rows */
+	int64_t steps;   /* distinct serial steps */
+	bool has_range;  /* entries > 0: */
+	uint32_t first;  /* serial_from of the oldest entry */
+	uint32_t last;   /* serial_to of the newest entry */
+};
+
+/* Fills `out` for the zone (all zero for an empty journal). */
+int store_journal_range(
+    struct store *st, int64_t zone_id, struct store_journal_range *out);
+
+/* TSIG keys (PowerDNS's tsigkeys table). store_tsigkey_set replaces
+ * every key called `name` by this one; ERR_INVAL for an empty field. */
+int store_tsigkey_set(
+    struct store *st, const char *name, const char *alg, const char *secret);
+/* Deletes the keys called `name`; `deleted` (may be NULL) counts them. */
+int store_tsigkey_delete(struct store *st, const char *name, int64_t *deleted);
+typedef int (*store_tsigkey_cb)(
+    void *arg, const char *name, const char *alg, const char *secret);
+/* Calls `cb` for every key, ordered by name. Strings are borrowed for
+ * the call. */
+int store_tsigkey_list(struct store *st, store_tsigkey_cb cb, void *arg);
 
 #endif

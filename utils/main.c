@@ -2,14 +2,22 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "utils/util.h"
 
 /* The subcommand table: add a line here (and a util_cmd in its own
  * file) for each new subcommand. Order is the order of `--help`. */
 static const struct util_cmd *const cmds[] = {
+	&util_cmd_db,
+	&util_cmd_zone,
+	&util_cmd_rrset,
+	&util_cmd_record,
+	&util_cmd_metadata,
+	&util_cmd_tsigkey,
 	&util_cmd_checkzone,
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -82,6 +90,9 @@ main(int argc, char **argv)
 	const char *env;
 	int i;
 
+	/* common/log writes to stdout, which is our data: warnings only */
+	log_set_fd(STDERR_FILENO); /* stdout carries exports and lists */
+	log_set_level(LOG_LVL_WARN);
 	if ((env = getenv("COREDNS_DB")) != NULL && *env != '\0') {
 		ctx.db = env;
 		ctx.db_given = true;

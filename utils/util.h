@@ -41,6 +41,33 @@ void util_print_usage(const struct util_cmd *cmd);
 
 /* Subcommands (one file each). */
 extern const struct util_cmd util_cmd_checkzone;
+extern const struct util_cmd util_cmd_db;
+extern const struct util_cmd util_cmd_zone;
+extern const struct util_cmd util_cmd_rrset;
+extern const struct util_cmd util_cmd_record;
+extern const struct util_cmd util_cmd_metadata;
+extern const struct util_cmd util_cmd_tsigkey;
+
+struct store;
+struct store_zone;
+
+/* Prints "coredns-util CMD: MSG" on stderr; returns UTIL_EXIT_FAIL. */
+int util_fail(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* True when any of argv[1..argc-1] is -h or --help. */
+bool util_wants_help(int argc, char **argv);
+
+/* Opens the store of `ctx`; with `check`, also requires a store that can
+ * be served (store_check). Prints the error for `cmd` and returns NULL
+ * on failure; the caller closes the store. */
+struct store *util_open(
+    const struct util_ctx *ctx, const char *cmd, bool check);
+
+/* Finds zone `name`, printing "no such zone" (or the error) for `cmd`.
+ * Returns 0 or the store's negative ERR_*. */
+int util_zone(
+    struct store *st, const char *cmd, const char *name, struct store_zone *z);
 
 /* checkzone's core, for tests: checks the zone file `path` for the zone
  * `origin` (presentation form); `integrity` enables the -i local checks
@@ -49,5 +76,56 @@ extern const struct util_cmd util_cmd_checkzone;
  * zone would load, UTIL_EXIT_FAIL when it would not. */
 int checkzone_run(
     const char *origin, const char *path, bool integrity, bool quiet);
+
+/* ---- utils/rec.c: records in wire form, for import, export, diff ---- */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/dname.h"
+
+struct util_rec {
+	uint8_t owner[DNAME_MAX]; /* lower case */
+	uint16_t type;
+	uint32_t ttl;
+	uint16_t rdlen;
+	uint8_t *rdata; /* owned by the vector */
+	int64_t id;     /* store row id, or the file line */
+};
+
+struct util_recv {
+	struct util_rec *v;
+	size_t n, cap;
+};
+
+/* Appends a copy of a record. 0 or ERR_NOMEM. */
+int util_recv_add(struct util_recv *rv, const uint8_t *owner, uint16_t type,
+    uint32_t ttl, const uint8_t *rdata, uint16_t rdlen, int64_t id);
+void util_recv_fini(struct util_recv *rv);
+/* Sorts into DNSSEC canonical order (RFC 4034 6.1) by owner, then type
+ * with the SOA first, then rdata. */
+void util_recv_sort(struct util_recv *rv);
+/* Compares owner and type only, in util_recv_sort's order. */
+int util_rec_cmp_rrset(const struct util_rec *a, const struct util_rec *b);
+/* Compares ttl and rdata. */
+int util_rec_cmp_data(const struct util_rec *a, const struct util_rec *b);
+
+/* Reads the served rows of zone `z` into `rv`; rows that do not parse are
+ * skipped with the store's warning. */
+int util_recv_load(
+    struct store *st, const struct store_zone *z, struct util_recv *rv);
+/* Reads the zone file `path` (or `len` bytes of `text` when not NULL,
+ * called `path`) for `origin` into `rv`. On error prints
+ * "coredns-util CMD: file:line: message" and returns the reader's error. */
+int util_recv_read(struct util_recv *rv, const char *cmd, const char *path,
+    const char *text, size_t len, const char *origin);
+
+/* Writes `r` as a zone-file line into `buf` (ZONEFILE_TEXT_MAX) and
+ * points `owner` (no final dot), `type` and `rdata` into it. */
+int util_rec_text(const struct util_rec *r, char *buf, size_t len, char **owner,
+    char **type, char **rdata);
+/* Adds `r` to the zone as one store row. */
+int util_rec_store(struct store *st, int64_t zone_id, const struct util_rec *r,
+    char *buf, size_t len);
 
 #endif

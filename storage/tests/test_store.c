@@ -1,6 +1,7 @@
-/* storage/tests/test_store.c - unit tests of the store on SQLite */
+/* storage/tests/test_store.c - store unit tests on SQLite and PostgreSQL */
 #include "config.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,46 +14,157 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
+#ifdef HAVE_PGSQL
+#include <libpq-fe.h>
+#endif
 
 #include "common/err.h"
 #include "storage/store.h"
 
-#define PDNS_SCHEMA "/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql"
+/*
+ * Every test runs on either backend: `test_store` on SQLite (a new file
+ * per test), `test_store pgsql` on the PostgreSQL database named by
+ * COREDNS_TEST_PG_DSN (its public schema emptied per test), which
+ * test_store_pg.sh starts. Raw SQL (an admin's edits) goes through sql()
+ * and sql_int() and is written to run on both: booleans as '0' and '1'.
+ */
+
+enum backend { BE_SQLITE, BE_PGSQL };
+
+#define NTESTS(a) (sizeof(a) / sizeof((a)[0]))
+
+static enum backend be = BE_SQLITE;
+
+static const char *const pdns_schema[] = {
+	[BE_SQLITE] =
+	    "/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql",
+	[BE_PGSQL] = "/usr/share/pdns-backend-pgsql/schema/schema.pgsql.sql",
+};
+
+/* The core tables' DDL, as one string: unchanged by a migration. */
+static const char *const core_ddl[] = {
+	[BE_SQLITE] = "SELECT group_concat(sql, ';') FROM sqlite_master "
+	              "WHERE name NOT LIKE 'coredns%' "
+	              "AND tbl_name NOT LIKE 'coredns%'",
+	[BE_PGSQL] =
+	    "SELECT (SELECT string_agg(table_name || '.' || column_name || ' ' "
+	    "|| data_type || ' ' || coalesce(column_default, '') || ' ' || "
+	    "is_nullable, ';' ORDER BY table_name, ordinal_position) "
+	    "FROM information_schema.columns WHERE table_schema = 'public' "
+	    "AND table_name NOT LIKE 'coredns%') || '|' || "
+	    "(SELECT string_agg(indexdef, ';' ORDER BY indexname) "
+	    "FROM pg_indexes WHERE schemaname = 'public' "
+	    "AND tablename NOT LIKE 'coredns%') || '|' || "
+	    "(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), "
+	    "';' ORDER BY conrelid::regclass::text, conname) "
+	    "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+	    "AND conrelid::regclass::text NOT LIKE 'coredns%')",
+};
 
 struct fx {
 	char dir[64];
 	char path[128];
-	char dsn[160];
+	char dsn[512];
 	struct store *st;
 	sqlite3 *db; /* raw access, as an admin's SQL edits */
+#ifdef HAVE_PGSQL
+	PGconn *pg;
+#endif
 	int64_t zid;
 };
+
+#ifdef HAVE_PGSQL
+static void
+pg_raw_open(struct fx *f)
+{
+	f->pg = PQconnectdb(f->dsn);
+	if (PQstatus(f->pg) != CONNECTION_OK)
+		fail_msg("PostgreSQL %s: %s", f->dsn, PQerrorMessage(f->pg));
+	PQclear(PQexec(f->pg, "SET client_min_messages = warning"));
+}
+
+static PGresult *
+pg_raw(struct fx *f, const char *q)
+{
+	PGresult *res = PQexec(f->pg, q);
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("sql: %s: %s", q, PQresultErrorMessage(res));
+	return res;
+}
+#endif
 
 static void
 sql(struct fx *f, const char *q)
 {
 	char *msg = NULL;
 
+#ifdef HAVE_PGSQL
+	if (be == BE_PGSQL) {
+		PQclear(pg_raw(f, q));
+		return;
+	}
+#endif
 	if (sqlite3_exec(f->db, q, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("sql: %s: %s", q, msg);
+}
+
+/* First column of the first row as text into buf ("" for none). */
+static void
+sql_text(struct fx *f, const char *q, char *buf, size_t len)
+{
+	sqlite3_stmt *s;
+
+	buf[0] = '\0';
+#ifdef HAVE_PGSQL
+	if (be == BE_PGSQL) {
+		PGresult *res = pg_raw(f, q);
+
+		if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+			snprintf(buf, len, "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		return;
+	}
+#endif
+	assert_int_equal(sqlite3_prepare_v2(f->db, q, -1, &s, NULL), 0);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(buf, len, "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
 }
 
 static int64_t
 sql_int(struct fx *f, const char *q)
 {
-	sqlite3_stmt *s;
-	int64_t v = -1;
+	char buf[32];
 
-	assert_int_equal(sqlite3_prepare_v2(f->db, q, -1, &s, NULL), 0);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	sql_text(f, q, buf, sizeof(buf));
+	return buf[0] != '\0' ? strtoll(buf, NULL, 10) : -1;
 }
 
+/* A new, empty database for the test. */
 static void
 fx_paths(struct fx *f)
 {
+	const char *dsn = getenv("COREDNS_TEST_PG_DSN");
+
+	if (be == BE_PGSQL) {
+#ifdef HAVE_PGSQL
+		/* CI must not skip: no cluster is a failure */
+		if (dsn == NULL || dsn[0] == '\0')
+			fail_msg("COREDNS_TEST_PG_DSN is not set: run "
+			         "storage/tests/test_store_pg.sh, which starts "
+			         "a PostgreSQL cluster (regress/pg.sh)");
+		snprintf(f->dsn, sizeof(f->dsn), "%s", dsn);
+		pg_raw_open(f);
+		sql(f, "DROP SCHEMA IF EXISTS public CASCADE; "
+		       "CREATE SCHEMA public");
+		return;
+#else
+		(void)dsn;
+		fail_msg("built without PostgreSQL (--without-pgsql)");
+#endif
+	}
 	snprintf(f->dir, sizeof(f->dir), "/tmp/test_store.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/db.sqlite", f->dir);
@@ -67,8 +179,29 @@ fx_open(struct fx *f)
 	f->st = store_open(f->dsn, err, sizeof(err));
 	if (f->st == NULL)
 		fail_msg("store_open: %s", err);
+	if (be == BE_PGSQL)
+		return; /* raw connection opened by fx_paths */
 	assert_int_equal(sqlite3_open(f->path, &f->db), 0);
 	sqlite3_busy_timeout(f->db, 5000);
+}
+
+static void
+fx_close(struct fx *f)
+{
+	char cmd[128];
+
+	store_close(f->st);
+	f->st = NULL;
+#ifdef HAVE_PGSQL
+	PQfinish(f->pg);
+	f->pg = NULL;
+#endif
+	sqlite3_close(f->db);
+	f->db = NULL;
+	if (f->dir[0] != '\0') {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+		assert_int_equal(system(cmd), 0);
+	}
 }
 
 /* A fresh store with zone example.com: SOA serial 100 and an NS, served
@@ -103,12 +236,8 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[128];
 
-	store_close(f->st);
-	sqlite3_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	fx_close(f);
 	free(f);
 	return 0;
 }
@@ -167,10 +296,7 @@ test_empty_store(void **state)
 	assert_int_equal(store_check(f.st, err, sizeof(err)), ERR_CONFIG);
 	assert_non_null(strstr(err, "db init"));
 	assert_int_equal(store_migrate(f.st), ERR_NOTFOUND);
-	store_close(f.st);
-	sqlite3_close(f.db);
-	unlink(f.path);
-	rmdir(f.dir);
+	fx_close(&f);
 	assert_null(store_open("mysql:x", err, sizeof(err)));
 	assert_non_null(strstr(err, "unknown store"));
 }
@@ -198,18 +324,15 @@ test_migrate_pdns(void **state)
 {
 	struct fx f = { 0 };
 	char err[256], *ddl;
-	char before[8192] = "", after[8192] = "";
-	const char *core = "SELECT group_concat(sql, ';') FROM sqlite_master "
-	                   "WHERE name NOT LIKE 'coredns%' "
-	                   "AND tbl_name NOT LIKE 'coredns%'";
+	static char before[16384], after[16384];
 	struct store_zone z;
-	sqlite3_stmt *s;
 
 	(void)state;
-	/* the test command installs pdns-backend-sqlite3: never skipped */
-	if ((ddl = slurp(PDNS_SCHEMA)) == NULL)
-		fail_msg("%s missing: apt-get install pdns-backend-sqlite3",
-		    PDNS_SCHEMA);
+	/* the test command installs pdns-backend-sqlite3 and
+	 * pdns-backend-pgsql: never skipped */
+	if ((ddl = slurp(pdns_schema[be])) == NULL)
+		fail_msg("%s missing: apt-get install pdns-backend-%s",
+		    pdns_schema[be], be == BE_PGSQL ? "pgsql" : "sqlite3");
 	fx_paths(&f);
 	fx_open(&f);
 	sql(&f, ddl);
@@ -221,18 +344,13 @@ test_migrate_pdns(void **state)
 	        "1 1 1 1', 60), (1, 'www.pdns.test', 'A', '192.0.2.1', 60)");
 	assert_int_equal(store_check(f.st, err, sizeof(err)), ERR_CONFIG);
 	assert_non_null(strstr(err, "coredns-util db migrate"));
-	assert_int_equal(sqlite3_prepare_v2(f.db, core, -1, &s, NULL), 0);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	snprintf(before, sizeof(before), "%s", sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	sql_text(&f, core_ddl[be], before, sizeof(before));
+	assert_true(strlen(before) > 100);
 
 	assert_int_equal(store_migrate(f.st), 0);
 	assert_int_equal(store_check(f.st, err, sizeof(err)), 0);
 	/* core tables and indexes untouched */
-	assert_int_equal(sqlite3_prepare_v2(f.db, core, -1, &s, NULL), 0);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	snprintf(after, sizeof(after), "%s", sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	sql_text(&f, core_ddl[be], after, sizeof(after));
 	assert_string_equal(before, after);
 
 	/* the existing zone is known and gets serials */
@@ -246,10 +364,7 @@ test_migrate_pdns(void **state)
 	assert_int_equal(z.serial, 8);
 	assert_int_equal(
 	    sql_int(&f, "SELECT count(*) FROM coredns_journal"), 3);
-	store_close(f.st);
-	sqlite3_close(f.db);
-	snprintf(err, sizeof(err), "rm -rf %s", f.dir);
-	assert_int_equal(system(err), 0);
+	fx_close(&f);
 }
 
 struct collect {
@@ -285,20 +400,27 @@ test_read_conventions(void **state)
 	struct fx *f = *state;
 	struct collect c = { 0 };
 	struct store_zone z;
+	/* PowerDNS's PostgreSQL schema has lower-case names only (CHECK) */
+	const char *www =
+	    be == BE_PGSQL ? "www.example.com." : "WWW.Example.COM.";
+	char q[1024], want[64];
 
-	sql(f, "INSERT INTO records (domain_id, name, type, content, ttl, "
-	       "prio, disabled) VALUES "
-	       "(1, 'WWW.Example.COM.', 'a', '192.0.2.1', 60, 0, 0),"
-	       "(1, 'example.com', 'MX', 'mail.example.com', 60, 10, 0),"
-	       "(1, 'example.com', 'MX', '20 mx2.example.com.', 60, 0, 0),"
-	       "(1, 'off.example.com', 'A', '192.0.2.9', 60, 0, 1),"
-	       "(1, 'ent.example.com', NULL, NULL, NULL, NULL, 0),"
-	       "(1, 'srv._tcp.example.com', 'SRV', '0 5 5060 sip.example.com',"
-	       " 60, 7, 0),"
-	       "(1, 'bad.example.com', 'A', 'not-an-address', 60, 0, 0),"
-	       "(1, 'evil.example.com', 'A', '192.0.2.1\n$INCLUDE /etc/passwd',"
-	       " 60, 0, 0),"
-	       "(1, 'outside.example.org', 'A', '192.0.2.1', 60, 0, 0)");
+	snprintf(q, sizeof(q),
+	    "INSERT INTO records (domain_id, name, type, content, ttl, "
+	    "prio, disabled) VALUES "
+	    "(1, '%s', 'a', '192.0.2.1', 60, 0, '0'),"
+	    "(1, 'example.com', 'MX', 'mail.example.com', 60, 10, '0'),"
+	    "(1, 'example.com', 'MX', '20 mx2.example.com.', 60, 0, '0'),"
+	    "(1, 'off.example.com', 'A', '192.0.2.9', 60, 0, '1'),"
+	    "(1, 'ent.example.com', NULL, NULL, NULL, NULL, '0'),"
+	    "(1, 'srv._tcp.example.com', 'SRV', '0 5 5060 sip.example.com',"
+	    " 60, 7, '0'),"
+	    "(1, 'bad.example.com', 'A', 'not-an-address', 60, 0, '0'),"
+	    "(1, 'evil.example.com', 'A', '192.0.2.1\n$INCLUDE /etc/passwd',"
+	    " 60, 0, '0'),"
+	    "(1, 'outside.example.org', 'A', '192.0.2.1', 60, 0, '0')",
+	    www);
+	sql(f, q);
 	assert_int_equal(store_zone_get(f->st, "EXAMPLE.com.", &z), 0);
 	assert_int_equal(z.id, f->zid);
 	assert_int_equal(z.kind, STORE_ZONE_MASTER);
@@ -312,7 +434,8 @@ test_read_conventions(void **state)
 	assert_int_equal(c.n_mx, 2);
 	assert_int_equal(c.mx_pref[0], 10);
 	assert_int_equal(c.mx_pref[1], 20);
-	assert_string_equal(c.names[2], "WWW.Example.COM./a");
+	snprintf(want, sizeof(want), "%s/a", www);
+	assert_string_equal(c.names[2], want);
 }
 
 static void
@@ -395,12 +518,12 @@ test_steward_no_change(void **state)
 	assert_int_equal(store_zone_get(f->st, "example.com", &z), 0);
 	gen = z.generation;
 	/* rectify's bookkeeping is no DNS change */
-	sql(f, "UPDATE records SET ordername = 'x', auth = 0");
+	sql(f, "UPDATE records SET ordername = 'x', auth = '0'");
 	sql(f, "INSERT INTO records (domain_id, name, type, ordername, auth) "
-	       "VALUES (1, 'ent.example.com', NULL, 'ent', 1)");
-	sql(f,
-	    "INSERT INTO records (domain_id, name, type, content, ttl, "
-	    "disabled) VALUES (1, 'off.example.com', 'A', '192.0.2.5', 60, 1)");
+	       "VALUES (1, 'ent.example.com', NULL, 'ent', '1')");
+	sql(f, "INSERT INTO records (domain_id, name, type, content, ttl, "
+	       "disabled) VALUES (1, 'off.example.com', 'A', '192.0.2.5', 60, "
+	       "'1')");
 	sql(f, "UPDATE records SET content = '192.0.2.6' "
 	       "WHERE name = 'off.example.com'");
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_pending"), 0);
@@ -414,7 +537,7 @@ test_steward_no_change(void **state)
 	assert_int_equal(serial_of(f), 100);
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_journal"), 0);
 	/* enabling a row is an add */
-	sql(f, "UPDATE records SET disabled = 0 "
+	sql(f, "UPDATE records SET disabled = '0' "
 	       "WHERE name = 'off.example.com'");
 	assert_int_equal(pass(f), 1);
 	assert_int_equal(serial_of(f), 101);
@@ -423,7 +546,7 @@ test_steward_no_change(void **state)
 	               "AND name = 'off.example.com'"),
 	    1);
 	/* disabling it is a delete */
-	sql(f, "UPDATE records SET disabled = 1 "
+	sql(f, "UPDATE records SET disabled = '1' "
 	       "WHERE name = 'off.example.com'");
 	assert_int_equal(pass(f), 1);
 	assert_int_equal(serial_of(f), 102);
@@ -654,8 +777,126 @@ test_zones_and_lease(void **state)
 	assert_true(got);
 }
 
+#ifdef HAVE_PGSQL
+/* PostgreSQL only: NOTIFY per zone at commit, one txid per transaction,
+ * BOOL columns read as 0/1. */
+static void
+test_pg_notify_txid(void **state)
+{
+	struct fx *f = *state;
+	PGnotify *n;
+	int got = 0;
+
+	sql(f, "LISTEN coredns");
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_rr_add(f->st, f->zid, "n1.example.com", "A",
+	                     "192.0.2.1", 60, -1),
+	    0);
+	assert_int_equal(store_rr_add(f->st, f->zid, "n2.example.com", "A",
+	                     "192.0.2.2", 60, -1),
+	    0);
+	/* nothing is delivered before the commit */
+	assert_int_equal(PQconsumeInput(f->pg), 1);
+	assert_null(PQnotifies(f->pg));
+	assert_int_equal(store_commit(f->st), 0);
+	sql(f, "SELECT 1"); /* a round trip: the notification is in */
+	assert_int_equal(PQconsumeInput(f->pg), 1);
+	while ((n = PQnotifies(f->pg)) != NULL) {
+		assert_string_equal(n->relname, "coredns");
+		assert_string_equal(n->extra, "1");
+		got++;
+		PQfreemem(n);
+	}
+	assert_int_equal(got, 1); /* one per zone and transaction */
+	assert_int_equal(
+	    sql_int(f, "SELECT count(DISTINCT txid) FROM coredns_pending"), 1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_pending"), 2);
+	sql(f, "INSERT INTO records (domain_id, name, type, content, ttl) "
+	       "VALUES (1, 'n3.example.com', 'A', '192.0.2.3', 60)");
+	assert_int_equal(
+	    sql_int(f, "SELECT count(DISTINCT txid) FROM coredns_pending"), 2);
+	assert_int_equal(pass(f), 1);
+	assert_int_equal(serial_of(f), 101);
+	/* what we wrote is BOOL false/true */
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM records WHERE "
+	                            "name = 'n1.example.com' AND "
+	                            "disabled = false AND auth = true"),
+	    1);
+}
+
+static void *
+late_commit(void *arg)
+{
+	usleep(300 * 1000);
+	PQclear(PQexec(arg, "COMMIT"));
+	return NULL;
+}
+
+/* The steward waits for a writer of the zone in flight (the zone state's
+ * row lock) and takes its changes into the same step. */
+static void
+test_pg_steward_waits(void **state)
+{
+	struct fx *f = *state;
+	pthread_t t;
+
+	sql(f, "INSERT INTO records (domain_id, name, type, content, ttl) "
+	       "VALUES (1, 'a.example.com', 'A', '192.0.2.1', 60)");
+	sql(f, "BEGIN; INSERT INTO records (domain_id, name, type, content, "
+	       "ttl) VALUES (1, 'w.example.com', 'A', '192.0.2.2', 60)");
+	assert_int_equal(pthread_create(&t, NULL, late_commit, f->pg), 0);
+	assert_int_equal(pass(f), 1);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(serial_of(f), 101);
+	assert_int_equal(
+	    sql_int(f, "SELECT count(*) FROM coredns_journal WHERE op = 'add' "
+	               "AND name IN ('a.example.com', 'w.example.com')"),
+	    2);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_pending"), 0);
+	assert_int_equal(pass(f), 0);
+}
+
+/* A URI DSN opens the same database; a killed connection fails one call
+ * and is reset on the next, with its statements prepared again. */
+static void
+test_pg_uri_reconnect(void **state)
+{
+	struct fx *f = *state;
+	struct store_zone z;
+	struct store *st;
+	char uri[512], err[256];
+	int rc;
+
+	snprintf(uri, sizeof(uri), "postgresql:///%s?host=%s&port=%s&user=%s",
+	    PQdb(f->pg), PQhost(f->pg), PQport(f->pg), PQuser(f->pg));
+	if ((st = store_open(uri, err, sizeof(err))) == NULL)
+		fail_msg("store_open %s: %s", uri, err);
+	assert_int_equal(store_check(st, err, sizeof(err)), 0);
+	assert_int_equal(store_zone_get(st, "example.com", &z), 0);
+	assert_int_equal(z.serial, 100);
+	store_close(st);
+	assert_null(store_open(
+	    "postgresql:///nope?host=/nonexistent", err, sizeof(err)));
+	assert_non_null(strstr(err, "pgsql"));
+
+	assert_int_equal(store_zone_get(f->st, "example.com", &z), 0);
+	sql(f, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+	       "WHERE pid <> pg_backend_pid() "
+	       "AND datname = current_database()");
+	rc = store_zone_get(f->st, "example.com", &z);
+	assert_true(rc == ERR_IO || rc == 0);
+	assert_int_equal(store_zone_get(f->st, "example.com", &z), 0);
+	assert_int_equal(z.serial, 100);
+	assert_int_equal(store_rr_add(f->st, f->zid, "r.example.com", "A",
+	                     "192.0.2.1", 60, -1),
+	    0);
+	assert_int_equal(pass(f), 1);
+	assert_int_equal(serial_of(f), 101);
+}
+#endif
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
@@ -681,5 +922,34 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_zones_and_lease, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+#ifdef HAVE_PGSQL
+	const struct CMUnitTest pg_only[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_pg_notify_txid, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_pg_uri_reconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_pg_steward_waits, setup, teardown),
+	};
+	/* one group, so that the runner's count covers all of them */
+	struct CMUnitTest pg_tests[NTESTS(tests) + NTESTS(pg_only)];
+
+	if (argc > 1 && strcmp(argv[1], "pgsql") == 0) {
+		be = BE_PGSQL;
+		memcpy(pg_tests, tests, sizeof(tests));
+		memcpy(pg_tests + NTESTS(tests), pg_only, sizeof(pg_only));
+		return cmocka_run_group_tests_name(
+		    "store_pgsql", pg_tests, NULL, NULL);
+	}
+#else
+	if (argc > 1 && strcmp(argv[1], "pgsql") == 0) {
+		fprintf(stderr, "built without PostgreSQL (--without-pgsql)\n");
+		return 1;
+	}
+#endif
+	if (argc > 1 && strcmp(argv[1], "sqlite") != 0) {
+		fprintf(stderr, "usage: %s [sqlite|pgsql]\n", argv[0]);
+		return 2;
+	}
+	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 }
