@@ -180,8 +180,9 @@ read_cb(void *arg, const struct zf_rr *rr)
 static void
 warn_cb(void *arg, const char *file, int line, const char *msg)
 {
-	fprintf(stderr, "%s %s: %s:%d: warning: %s\n", UTIL_PROG,
-	    (const char *)arg, file, line, msg);
+	(void)arg; /* the record list, not a name */
+	fprintf(stderr, "%s: %s:%d: warning: %s\n", UTIL_PROG, file, line,
+	    msg);
 }
 
 int
