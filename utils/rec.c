@@ -181,8 +181,7 @@ static void
 warn_cb(void *arg, const char *file, int line, const char *msg)
 {
 	(void)arg; /* the record list, not a name */
-	fprintf(stderr, "%s: %s:%d: warning: %s\n", UTIL_PROG, file, line,
-	    msg);
+	fprintf(stderr, "%s: %s:%d: warning: %s\n", UTIL_PROG, file, line, msg);
 }
 
 int
