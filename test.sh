@@ -96,7 +96,8 @@ if (
 		corpus=$(mktemp -d)
 		seeds="$top/fuzz/corpus/${f#fuzz_}"
 		[ -d "$seeds" ] && cp -r "$seeds/." "$corpus/"
-		if (cd build-fuzz && "./fuzz/$f" -max_total_time="$FUZZ_SECONDS" \
+		if (cd build-fuzz && LSAN_OPTIONS="suppressions=$top/fuzz/lsan.supp" \
+			"./fuzz/$f" -max_total_time="$FUZZ_SECONDS" \
 			-timeout=10 -rss_limit_mb=2048 "$corpus" >"$f.log" 2>&1); then
 			echo "PASS fuzz $f ($(grep -c '' "build-fuzz/$f.log") log lines)"
 			pass 1
