@@ -340,14 +340,41 @@ def render(run, data, plot_prefix=""):
     return "\n".join(md) + "\n", made
 
 
+def summary_lines(run):
+    rows = load(run)
+    summ = summarize(rows)
+    machine = text(run, "machine.txt")
+    mv = dict(l.split(": ", 1) for l in machine.splitlines() if ": " in l)
+    print("summary (%s; ratios to the best peer of the same scenario):" % mv.get("mode", "?"))
+    for scen, figs in summ.items():
+        peers = [f for s, f in figs.items() if not is_ours(s)]
+        bq = max([f["qps"][0] for f in peers if f["qps"]] or [0])
+        bu = min([f["usq"][0] for f in peers if f["usq"]] or [0])
+        for srv, f in figs.items():
+            q = f["qps"][0] if f["qps"] else 0
+            u = f["usq"][0] if f["usq"] else 0
+            print("  %-7s %-20s %8s qps %6s  %6.2f us/q %6s  lost %s" % (
+                scen, srv, fmt_qps(q), "%.2fx" % (q / bq) if bq else "-", u,
+                "%.2fx" % (u / bu) if bu else "-",
+                "%d" % f["lost"][0] if f["lost"] else "-"))
+    notes = text(run, "notes.txt")
+    for n in notes.splitlines():
+        print("  " + n)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", required=True)
     ap.add_argument("--data")
     ap.add_argument("--readme")
     ap.add_argument("--results-dir")
+    ap.add_argument("--summary", action="store_true",
+                    help="only print a short summary of the run (one line per row)")
     ap.add_argument("--section", help="README block and plots subfolder (e.g. r1000000)")
     a = ap.parse_args()
+    if a.summary:
+        return summary_lines(a.run)
     md, made = render(a.run, a.data)
     with open(os.path.join(a.run, "results.md"), "w") as f:
         f.write(md)
