@@ -32,6 +32,9 @@ usage: bench/run.sh [options]
   --duration S        seconds per dnsperf run (default 10; --quick 3)
   --lat-qps Q         fixed rate of the latency run (default 5000)
   --lat-duration S    seconds per latency run (default 5; --quick 2)
+  --warmup S          before the measured runs, one unrecorded pass through
+                      the query file (-n 1), at most S seconds, the same for
+                      every server (default 20; --quick 10; 0: none)
   --workers N         worker threads/processes for every server (default 2)
   --seed N            data seed (default 20240101)
   --out DIR           output folder (default bench/out)
@@ -42,7 +45,7 @@ EOF
 }
 
 QUICK=0 RECORDS=100000 PEERS="" SCENARIOS="" RUNS="" DURATION="" LAT_QPS=5000
-LAT_DURATION="" WORKERS=2 SEED=20240101 OUT="$BENCH_DIR/out" INSTALL=1 UPDATE_README=0
+LAT_DURATION="" WARMUP="" WORKERS=2 SEED=20240101 OUT="$BENCH_DIR/out" INSTALL=1 UPDATE_README=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--quick) QUICK=1 ;;
@@ -54,6 +57,7 @@ while [[ $# -gt 0 ]]; do
 	--duration) DURATION=$2; shift ;;
 	--lat-qps) LAT_QPS=$2; shift ;;
 	--lat-duration) LAT_DURATION=$2; shift ;;
+	--warmup) WARMUP=$2; shift ;;
 	--workers) WORKERS=$2; shift ;;
 	--seed) SEED=$2; shift ;;
 	--out) OUT=$2; shift ;;
@@ -65,9 +69,9 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 if ((QUICK)); then
-	: "${RUNS:=1}" "${DURATION:=3}" "${LAT_DURATION:=2}"
+	: "${RUNS:=1}" "${DURATION:=3}" "${LAT_DURATION:=2}" "${WARMUP:=10}"
 else
-	: "${RUNS:=3}" "${DURATION:=10}" "${LAT_DURATION:=5}"
+	: "${RUNS:=3}" "${DURATION:=10}" "${LAT_DURATION:=5}" "${WARMUP:=20}"
 fi
 LAT_RUNS=$RUNS
 [[ -z $SCENARIOS ]] && SCENARIOS=${ALL_SCENARIOS// /,}
@@ -244,6 +248,7 @@ machine_info() {
 		echo "mode: $(((QUICK)) && echo 'quick: ' )$RUNS run(s) of ${DURATION} s per figure (median, min-max), latency: $LAT_RUNS run(s) of ${LAT_DURATION} s at $LAT_QPS qps"
 		echo "records: $RECORDS (seed $SEED)"
 		echo "workers: $WORKERS per server"
+		echo "warm-up: one pass through the query file (at most ${WARMUP} s) before the measured runs, not recorded, same for every server (flood: the hits file)"
 		echo "scenarios: $SCENARIOS"
 	} >"$RUN_DIR/machine.txt"
 	sed 's/^/    /' "$RUN_DIR/machine.txt"
@@ -644,7 +649,13 @@ dnsperf_run() {
 	o0=$("$PY" "$LIB" othercpu $$)
 	s0=$(treestat "$SRV_PID")
 	d0=$(treestat "$SRV_DB_PID")
-	timeout $((dur + 60)) "${cmd[@]}" >"$outf" 2>&1 || log "dnsperf exited non-zero (see $outf)"
+	# in the background + wait, so that a TERM/INT to this script stops it
+	# at once (bash runs traps only between foreground commands)
+	timeout $((dur + 60)) "${cmd[@]}" >"$outf" 2>&1 </dev/null &
+	local dp=$!
+	STARTED+=("$dp:TERM")
+	wait "$dp" || log "dnsperf exited non-zero (see $outf)"
+	forget_pid "$dp"
 	s1=$(treestat "$SRV_PID")
 	d1=$(treestat "$SRV_DB_PID")
 	o1=$("$PY" "$LIB" othercpu $$)
@@ -697,6 +708,22 @@ measure() { # SCENARIO SERVER
 		fi
 	done
 	local r qfile
+	if ((WARMUP > 0)); then
+		# fills caches and pages in the data: the state of a server in
+		# service. The flood warms up on hits, never on its own names.
+		case $SCEN in
+		whoami) qfile="$DATA/q-whoami.txt" ;;
+		flood) qfile="$DATA/q-hits.txt" ;;
+		*) qfile="$DATA/q-$SCEN.txt" ;;
+		esac
+		cmdlog "(warm-up) dnsperf -s 127.0.0.1 -p $PORT -d $qfile -c 8 -T 1 -n 1 -l $WARMUP"
+		timeout $((WARMUP + 60)) dnsperf -s 127.0.0.1 -p "$PORT" -d "$qfile" -c 8 -T 1 -n 1 -l "$WARMUP" \
+			>"$DIR/warmup.txt" 2>&1 </dev/null &
+		local wp=$!
+		STARTED+=("$wp:TERM")
+		wait "$wp" || log "warm-up dnsperf exited non-zero (see $DIR/warmup.txt)"
+		forget_pid "$wp"
+	fi
 	for ((r = 1; r <= RUNS; r++)); do
 		case $SCEN in
 		flood) dnsperf_run tput "$r" "$FLOOD/q-flood-$r.txt" -n 1 ;;
