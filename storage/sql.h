@@ -33,6 +33,12 @@ enum sql_variant {
 	 * zone do not already queue behind each other (PostgreSQL: FOR
 	 * UPDATE; SQLite's BEGIN IMMEDIATE serializes all writers) */
 	SQL_V_STATE_LOCK,
+	/* SELECT id, op, name, type, content, ttl, prio, TXID FROM
+	 * coredns_pending WHERE domain_id = ? ORDER BY id, where TXID tells
+	 * one committed writing transaction from the next (PostgreSQL: the
+	 * txid column); the generic text gives 0 for every row, so that
+	 * everything pending is one batch */
+	SQL_V_PEND_GET,
 	SQL_V_COUNT
 };
 
@@ -69,6 +75,13 @@ struct sql_driver {
 	int64_t (*changes)(struct sql_conn *c);
 	int64_t (*last_id)(struct sql_conn *c);
 	int (*table_exists)(struct sql_conn *c, const char *table, bool *out);
+	/* Change detection (store.h: store_change_fd, store_poll_changes).
+	 * change_fd: an fd that turns readable on a change, or negative
+	 * (none: poll). poll_changes: sets *changed when other connections
+	 * may have changed the database since the last call. NULL hooks:
+	 * no fd, never changed. */
+	int (*change_fd)(struct sql_conn *c);
+	int (*poll_changes)(struct sql_conn *c, bool *changed);
 	/* The dialect's text of statement `v`, or NULL for the generic
 	 * one; the hook itself may be NULL. */
 	const char *(*variant)(enum sql_variant v);

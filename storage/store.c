@@ -49,6 +49,7 @@ enum q {
 	Q_VERSION_GET,
 	Q_VERSION_DEL,
 	Q_VERSION_SET,
+	Q_GENERATIONS,
 	Q_COUNT
 };
 
@@ -96,7 +97,7 @@ static const char *const q_sql[Q_COUNT] = {
 	                "changed_at = ? WHERE domain_id = ?",
 	[Q_PEND_ZONES] = "SELECT DISTINCT domain_id FROM coredns_pending "
 	                 "ORDER BY domain_id",
-	[Q_PEND_GET] = "SELECT id, op, name, type, content, ttl, prio "
+	[Q_PEND_GET] = "SELECT id, op, name, type, content, ttl, prio, 0 "
 	               "FROM coredns_pending WHERE domain_id = ? ORDER BY id",
 	[Q_PEND_DEL] = "DELETE FROM coredns_pending WHERE domain_id = ?",
 	[Q_SOA_SET] = "UPDATE records SET content = ? WHERE id = ?",
@@ -123,6 +124,8 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_VERSION_GET] = "SELECT max(version) FROM coredns_schema",
 	[Q_VERSION_DEL] = "DELETE FROM coredns_schema",
 	[Q_VERSION_SET] = "INSERT INTO coredns_schema (version) VALUES (?)",
+	[Q_GENERATIONS] = "SELECT domain_id, generation "
+	                  "FROM coredns_zone_state ORDER BY domain_id",
 };
 
 /* Statements a driver may word in its own dialect (sql.h). */
@@ -131,6 +134,7 @@ static const struct {
 	enum sql_variant v;
 } q_variants[] = {
 	{ Q_STATE_GET, SQL_V_STATE_LOCK },
+	{ Q_PEND_GET, SQL_V_PEND_GET },
 };
 
 struct store {
@@ -1081,6 +1085,8 @@ struct pend {
 	char *name, *type, *content;
 	bool ttl_null, prio_null;
 	int64_t ttl, prio;
+	int64_t id, txid;
+	int64_t last; /* the last row id of its transaction: the batch key */
 };
 
 struct pendv {
@@ -1155,6 +1161,7 @@ load_pending(struct store *st, int64_t zone_id, struct pendv *pv)
 		}
 		p = &pv->v[pv->n++];
 		memset(p, 0, sizeof(*p));
+		p->id = st->drv->column_int(s, 0);
 		p->add = same_text(st->drv->column_text(s, 1), "add");
 		p->name = dup_or_null(st->drv->column_text(s, 2));
 		p->type = dup_or_null(st->drv->column_text(s, 3));
@@ -1163,6 +1170,7 @@ load_pending(struct store *st, int64_t zone_id, struct pendv *pv)
 		p->ttl = st->drv->column_int(s, 5);
 		p->prio_null = st->drv->column_null(s, 6);
 		p->prio = st->drv->column_int(s, 6);
+		p->txid = st->drv->column_int(s, 7);
 		if ((p->name == NULL && st->drv->column_text(s, 2) != NULL) ||
 		    (p->content == NULL &&
 		        st->drv->column_text(s, 4) != NULL)) {
@@ -1174,20 +1182,64 @@ load_pending(struct store *st, int64_t zone_id, struct pendv *pv)
 	return rc;
 }
 
-/* Cancels changes undone later in the batch, so that what is left is the
- * net difference. */
+static int
+by_txid(const void *a, const void *b)
+{
+	const struct pend *x = a, *y = b;
+
+	if (x->txid != y->txid)
+		return x->txid < y->txid ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+by_batch(const void *a, const void *b)
+{
+	const struct pend *x = a, *y = b;
+
+	if (x->last != y->last)
+		return x->last < y->last ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Orders the pending rows batch by batch: a batch is the rows of one
+ * writing transaction (txid), and batches follow the last row id of
+ * each. A transaction that waits for another's row lock writes that row
+ * after the other committed, so conflicting transactions keep their
+ * commit order even when their rows interleave by id; transactions that
+ * do not conflict commute. Within a batch, rows stay in id order. */
 static void
-net_diff(struct pendv *pv)
+order_batches(struct pendv *pv)
+{
+	size_t a, b, i;
+
+	if (pv->n == 0)
+		return;
+	qsort(pv->v, pv->n, sizeof(*pv->v), by_txid);
+	for (a = 0; a < pv->n; a = b) {
+		for (b = a + 1; b < pv->n && pv->v[b].txid == pv->v[a].txid;
+		     b++)
+			;
+		for (i = a; i < b; i++)
+			pv->v[i].last = pv->v[b - 1].id;
+	}
+	qsort(pv->v, pv->n, sizeof(*pv->v), by_batch);
+}
+
+/* Cancels changes undone later in the batch of `n` rows at `v`, so that
+ * what is left is the net difference. */
+static void
+net_diff(struct pend *v, size_t n)
 {
 	size_t i, j;
 
-	for (i = 0; i < pv->n; i++) {
-		if (pv->v[i].dead)
+	for (i = 0; i < n; i++) {
+		if (v[i].dead)
 			continue;
-		for (j = i + 1; j < pv->n; j++) {
-			if (!pv->v[j].dead && pv->v[j].add != pv->v[i].add &&
-			    same_row(&pv->v[i], &pv->v[j])) {
-				pv->v[i].dead = pv->v[j].dead = true;
+		for (j = i + 1; j < n; j++) {
+			if (!v[j].dead && v[j].add != v[i].add &&
+			    same_row(&v[i], &v[j])) {
+				v[i].dead = v[j].dead = true;
 				break;
 			}
 		}
@@ -1293,17 +1345,45 @@ soa_row(struct store *st, int64_t zone_id, bool *found, int64_t *id,
 	return rc;
 }
 
+/* Journals one serial step (from -> to) of the batch of `n` rows at `v`:
+ * IXFR order, old SOA, deletions, new SOA, additions. */
+static int
+journal_step(struct store *st, int64_t zone_id, uint32_t from, uint32_t to,
+    const struct pend *oldsoa, const struct pend *newsoa, const struct pend *v,
+    size_t n, int64_t at)
+{
+	struct pend del = *oldsoa, add = *newsoa;
+	size_t i;
+	int rc;
+
+	del.add = false;
+	add.add = true;
+	rc = journal_add(st, zone_id, from, to, &del, at);
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (!v[i].dead && !v[i].add && !is_soa(&v[i]))
+			rc = journal_add(st, zone_id, from, to, &v[i], at);
+	}
+	if (rc == 0)
+		rc = journal_add(st, zone_id, from, to, &add, at);
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (!v[i].dead && v[i].add && !is_soa(&v[i]))
+			rc = journal_add(st, zone_id, from, to, &v[i], at);
+	}
+	return rc;
+}
+
 static int
 steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 {
-	struct pend cur = { 0 }, newsoa = { 0 };
-	const struct pend *old = &cur;
+	struct pend cur = { 0 }, prev, next;
+	const struct pend *old = &cur, *end;
 	struct pendv pv = { 0 };
 	struct sql_stmt *s = NULL;
-	uint32_t old_serial, cur_serial, new_serial;
+	uint32_t old_serial, cur_serial, new_serial = 0, end_serial, from;
 	int64_t soa_id = 0, now = (int64_t)time(NULL);
-	bool found, served = false, changed = false;
-	size_t i;
+	char *prev_content = NULL, *content = NULL;
+	bool found, served = false, changed;
+	size_t a, b, i;
 	int rc;
 
 	*stepped = false;
@@ -1322,6 +1402,7 @@ steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 		goto out;
 	if ((rc = load_pending(st, zone_id, &pv)) != 0 || pv.n == 0)
 		goto out;
+	order_batches(&pv);
 	if ((rc = soa_row(st, zone_id, &found, &soa_id, &cur)) != 0)
 		goto out;
 	if (!found || soa_serial(cur.content, &cur_serial) != 0) {
@@ -1330,8 +1411,8 @@ steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 		    zone_id, pv.n);
 		goto drop;
 	}
-	/* the SOA as served before the batch: the batch's first deletion;
-	 * an SOA added first means a new zone, with nothing to journal */
+	/* the SOA as served before the batches: the first deletion; an SOA
+	 * added first means a new zone, with nothing to journal */
 	for (i = 0; i < pv.n; i++) {
 		if (is_soa(&pv.v[i])) {
 			if (!pv.v[i].add)
@@ -1347,53 +1428,59 @@ steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 		old_serial = cur_serial;
 	if (soa_serial(old->content, &old_serial) != 0)
 		old = &cur;
-	net_diff(&pv);
-	changed = !same_row(old, &cur);
-	for (i = 0; i < pv.n && !changed; i++)
-		changed = !pv.v[i].dead && !is_soa(&pv.v[i]);
-	if (!changed)
-		goto drop;
-	if (store_serial_gt(cur_serial, old_serial))
-		new_serial = cur_serial; /* the batch set a newer one */
-	else
-		new_serial = next_serial(st, zone_id, old_serial);
-	newsoa = cur;
-	newsoa.add = true;
-	newsoa.content = NULL;
-	if (new_serial != cur_serial) {
-		if ((newsoa.content =
-		            soa_with_serial(cur.content, new_serial)) == NULL) {
+	/* one serial step per batch that changes DNS data; `prev` is the
+	 * SOA as of the last step (its content owned by prev_content) */
+	prev = *old;
+	prev.add = false;
+	new_serial = old_serial;
+	for (a = 0; a < pv.n; a = b) {
+		for (b = a + 1; b < pv.n && pv.v[b].last == pv.v[a].last; b++)
+			;
+		net_diff(pv.v + a, b - a);
+		/* the batch's SOA: the last one it added */
+		end = &prev;
+		for (i = a; i < b; i++) {
+			if (is_soa(&pv.v[i]) && pv.v[i].add)
+				end = &pv.v[i];
+		}
+		changed = !same_row(&prev, end);
+		for (i = a; i < b && !changed; i++)
+			changed = !pv.v[i].dead && !is_soa(&pv.v[i]);
+		if (!changed)
+			continue;
+		from = new_serial;
+		if (soa_serial(end->content, &end_serial) == 0 &&
+		    store_serial_gt(end_serial, from))
+			new_serial = end_serial; /* the batch set a newer one */
+		else
+			new_serial = next_serial(st, zone_id, from);
+		if ((content = soa_with_serial(end->content, new_serial)) ==
+		    NULL) {
 			rc = ERR_NOMEM;
 			goto out;
 		}
-		rc = run(st, Q_SOA_SET, NULL, "ti", newsoa.content, soa_id);
+		next = *end;
+		next.content = content;
+		rc = journal_step(st, zone_id, from, new_serial, &prev, &next,
+		    pv.v + a, b - a, now);
+		free(prev_content);
+		prev_content = content;
+		content = NULL;
+		prev = next;
 		if (rc != 0)
 			goto out;
-	} else if ((newsoa.content = strdup(cur.content)) == NULL) {
+		*stepped = true;
+	}
+	if (!*stepped)
+		goto drop;
+	/* the SOA row shows the serial served */
+	if ((content = soa_with_serial(cur.content, new_serial)) == NULL) {
 		rc = ERR_NOMEM;
 		goto out;
 	}
-	/* IXFR order: old SOA, deletions, new SOA, additions */
-	cur.add = false;
-	if ((rc = journal_add(st, zone_id, old_serial, new_serial, old, now)) !=
-	    0)
+	if (strcmp(content, cur.content) != 0 &&
+	    (rc = run(st, Q_SOA_SET, NULL, "ti", content, soa_id)) != 0)
 		goto out;
-	for (i = 0; rc == 0 && i < pv.n; i++) {
-		if (!pv.v[i].dead && !pv.v[i].add && !is_soa(&pv.v[i]))
-			rc = journal_add(
-			    st, zone_id, old_serial, new_serial, &pv.v[i], now);
-	}
-	if (rc == 0)
-		rc = journal_add(
-		    st, zone_id, old_serial, new_serial, &newsoa, now);
-	for (i = 0; rc == 0 && i < pv.n; i++) {
-		if (!pv.v[i].dead && pv.v[i].add && !is_soa(&pv.v[i]))
-			rc = journal_add(
-			    st, zone_id, old_serial, new_serial, &pv.v[i], now);
-	}
-	if (rc != 0)
-		goto out;
-	*stepped = true;
 served:
 	rc = run(
 	    st, Q_STATE_SET, NULL, "iii", (int64_t)new_serial, now, zone_id);
@@ -1405,7 +1492,8 @@ out:
 	free(cur.name);
 	free(cur.type);
 	free(cur.content);
-	free(newsoa.content);
+	free(prev_content);
+	free(content);
 	pendv_fini(&pv);
 	return rc;
 }
@@ -1577,4 +1665,52 @@ store_journal_prune(struct store *st, int64_t zone_id, int64_t max_rows)
 		    to, cut);
 out:
 	return wend(st, own, rc);
+}
+
+int
+store_change_fd(struct store *st)
+{
+	if (st->drv->change_fd == NULL)
+		return -1;
+	return st->drv->change_fd(st->conn);
+}
+
+int
+store_poll_changes(struct store *st, bool *changed)
+{
+	*changed = false;
+	if (st->drv->poll_changes == NULL)
+		return 0;
+	return st->drv->poll_changes(st->conn, changed);
+}
+
+int
+store_generations(struct store *st, store_gen_cb cb, void *arg)
+{
+	struct sql_stmt *s = NULL;
+	int64_t(*v)[2] = NULL, (*t)[2];
+	size_t n = 0, cap = 0, i;
+	int rc;
+
+	/* collected first: the callback may use the store */
+	if ((rc = query(st, Q_GENERATIONS, &s, "")) != 0)
+		return rc;
+	while ((rc = st->drv->step(s)) == SQL_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((t = realloc(v, cap * sizeof(*v))) == NULL) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			v = t;
+		}
+		v[n][0] = st->drv->column_int(s, 0);
+		v[n][1] = st->drv->column_int(s, 1);
+		n++;
+	}
+	done(st, s);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = cb(arg, v[i][0], v[i][1]);
+	free(v);
+	return rc;
 }

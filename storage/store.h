@@ -179,11 +179,16 @@ int store_metadata_list(struct store *st, int64_t zone_id, const char *kind,
 bool store_serial_gt(uint32_t a, uint32_t b);
 
 /* The serial steward. For each zone with pending changes, in one write
- * transaction: one new serial for the whole batch following the zone's
- * X-SERIAL-POLICY (increment, the default; unixtime; date YYYYMMDDnn) or
- * the batch's own SOA serial when that is newer, written into the SOA
- * row; the net differences journaled under (old serial -> new serial)
- * with the old SOA deleted and the new one added; pending rows cleared.
+ * transaction: one new serial per batch that changes DNS data, following
+ * the zone's X-SERIAL-POLICY (increment, the default; unixtime; date
+ * YYYYMMDDnn) or the batch's own SOA serial when that is newer; each
+ * batch's net differences journaled under (its old serial -> its new
+ * serial) with the old SOA deleted and the new one added; the last serial
+ * written into the SOA row; pending rows cleared. A batch is, on
+ * PostgreSQL, one committed transaction (pending rows by txid, batches in
+ * the order of their last pending row, which keeps the commit order of
+ * transactions that touched the same rows); on SQLite, everything
+ * pending at the pass.
  * A zone served for the first time only records its serial. A zone
  * without a parsable SOA row has its pending rows dropped with a
  * warning. `zones_changed` (may be NULL) counts zones given a step. */
@@ -207,6 +212,45 @@ int store_journal_read(struct store *st, int64_t zone_id, uint32_t from,
  * entries are left (whole steps only, so fewer may be kept). */
 int store_journal_prune(struct store *st, int64_t zone_id, int64_t max_rows);
 
+/*
+ * Noticing changes made by others (another process, another store
+ * handle, an admin's SQL). The server:
+ *
+ *   1. fd = store_change_fd(st), before loading the zones; when fd >= 0
+ *      watch it for reading (common/evloop.h), else poll on a timer;
+ *   2. when the fd is readable or the timer fires, store_poll_changes();
+ *      on *changed, store_generations() and reload each zone whose
+ *      generation moved (or that is new or gone);
+ *   3. on ERR_IO from store_poll_changes (PostgreSQL: the LISTEN
+ *      connection broke), stop watching the fd at once (it stays open
+ *      until the next call, then is closed) and call store_poll_changes
+ *      again after a backoff the caller keeps (say 1 s doubling to 30 s,
+ *      back to 1 s after a success). Each call tries one reconnect; the
+ *      first success reports *changed, since notifications were missed
+ *      meanwhile: the full store_generations() scan follows. Then take
+ *      the (new) fd from store_change_fd and watch it again.
+ */
+
+/* PostgreSQL: opens (or reopens, when the last one broke) a connection
+ * of its own doing LISTEN coredns and returns its socket fd, readable
+ * when a notification arrives; ERR_IO when it cannot connect. The fd is
+ * the store's: do not close it; it changes when the connection is
+ * reopened. SQLite: -1, nothing to watch: poll store_poll_changes on a
+ * timer. Any negative value means no fd to watch now. */
+int store_change_fd(struct store *st);
+/* Sets *changed when the database may have changed by others since
+ * the last call. PostgreSQL: consumes the notifications on the LISTEN
+ * connection (opening it on first use); ERR_IO when that connection
+ * broke or cannot be reopened (see above). SQLite: compares PRAGMA
+ * data_version with the value last seen (from store_open on), which
+ * moves on commits by other connections only, not this handle's own. */
+int store_poll_changes(struct store *st, bool *changed);
+
+typedef int (*store_gen_cb)(void *arg, int64_t zone_id, int64_t generation);
+/* Calls `cb` with the generation of every zone, ordered by zone id: the
+ * full scan after a change or a reconnect. */
+int store_generations(struct store *st, store_gen_cb cb, void *arg);
+
 #endif
 
 /* ---- store_ext.c: additions for coredns-util ------------------------ */
@@ -217,6 +261,16 @@ int store_journal_prune(struct store *st, int64_t zone_id, int64_t max_rows);
  * for no such zone. Not a DNS change (no serial step). */
 int store_zone_set_kind(
     struct store *st, int64_t zone_id, enum store_zone_kind kind);
+
+/* Sets domains.master of the zone: PowerDNS's comma-separated primaries
+ * of a SLAVE zone ("192.0.2.1,[2001:db8::1]:5300"); NULL or "" clears
+ * it. ERR_NOTFOUND for no such zone. Not a DNS change. */
+int store_zone_set_master(
+    struct store *st, int64_t zone_id, const char *master);
+/* domains.master of the zone into `buf` ("" when NULL); ERR_NOTFOUND for
+ * no such zone, ERR_SPACE when it does not fit. */
+int store_zone_get_master(
+    struct store *st, int64_t zone_id, char *buf, size_t len);
 
 /* What the journal of a zone holds. */
 struct store_journal_range {

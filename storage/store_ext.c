@@ -1,4 +1,5 @@
-/* storage/store_ext.c - store additions for coredns-util: kind, TSIG keys */
+/* storage/store_ext.c - store additions for coredns-util: kind, master,
+ * journal range, TSIG keys */
 #include "config.h"
 
 #include <stdbool.h>
@@ -66,6 +67,59 @@ store_zone_set_kind(
 	    store_zone_kind_str(kind), zone_id, &n);
 	if (rc == 0 && n == 0)
 		rc = ERR_NOTFOUND;
+	return rc;
+}
+
+int
+store_zone_set_master(struct store *st, int64_t zone_id, const char *master)
+{
+	const struct store_head hd = head(st), *h = &hd;
+	struct sql_stmt *s = NULL;
+	int rc;
+
+	rc = h->drv->prepare(
+	    h->conn, "UPDATE domains SET master = ? WHERE id = ?", &s);
+	if (rc != 0)
+		return rc;
+	if (master == NULL || master[0] == '\0')
+		rc = h->drv->bind_null(s, 1);
+	else
+		rc = h->drv->bind_text(s, 1, master);
+	if (rc == 0 && (rc = h->drv->bind_int(s, 2, zone_id)) == 0) {
+		rc = h->drv->step(s);
+		if (rc == SQL_DONE)
+			rc = h->drv->changes(h->conn) > 0 ? 0 : ERR_NOTFOUND;
+		else if (rc == SQL_ROW)
+			rc = ERR_IO;
+	}
+	h->drv->finalize(s);
+	return rc;
+}
+
+int
+store_zone_get_master(struct store *st, int64_t zone_id, char *buf, size_t len)
+{
+	const struct store_head hd = head(st), *h = &hd;
+	struct sql_stmt *s = NULL;
+	const char *m;
+	int rc;
+
+	rc = h->drv->prepare(
+	    h->conn, "SELECT master FROM domains WHERE id = ?", &s);
+	if (rc != 0)
+		return rc;
+	if ((rc = h->drv->bind_int(s, 1, zone_id)) != 0)
+		goto out;
+	if ((rc = h->drv->step(s)) != SQL_ROW) {
+		rc = rc == SQL_DONE ? ERR_NOTFOUND : rc;
+		goto out;
+	}
+	m = h->drv->column_null(s, 0) ? "" : h->drv->column_text(s, 0);
+	rc = snprintf(buf, len, "%s", m != NULL ? m : "") >= (int)len
+	         ? ERR_SPACE
+	         : 0;
+out:
+	h->drv->finalize(s);
 	return rc;
 }
 

@@ -18,6 +18,8 @@ static const struct util_cmd *const cmds[] = {
 	&util_cmd_record,
 	&util_cmd_metadata,
 	&util_cmd_tsigkey,
+	&util_cmd_import,
+	&util_cmd_journal,
 	&util_cmd_checkzone,
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -78,6 +78,89 @@ tsig_set(
 	return UTIL_EXIT_OK;
 }
 
+/* A key block's `name` statement value, or NULL. */
+static const char *
+key_value(const struct nconf_stmt *k, const char *name)
+{
+	const struct nconf_stmt *s = nconf_find(k->sub, k->nsub, name);
+
+	return s != NULL && s->nw == 2 && !s->block ? s->w[1] : NULL;
+}
+
+/* `import FILE`: every top-level `key "NAME" { algorithm ALG; secret
+ * "BASE64"; };` of a BIND file, all or none, in one transaction. */
+static int
+tsig_import_file(struct store *st, const char *path)
+{
+	struct nconf_stmt *v = NULL;
+	const char *alg, *sec;
+	char err[512], name[STORE_NAME_MAX];
+	size_t n = 0, i, nkeys = 0;
+	int rc, ret = UTIL_EXIT_FAIL;
+
+	if (nconf_parse(path, &v, &n, err, sizeof(err)) != 0) {
+		util_fail(CMD, "%s", err);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].nw == 0 || strcasecmp(v[i].w[0], "key") != 0)
+			continue;
+		alg = key_value(&v[i], "algorithm");
+		sec = key_value(&v[i], "secret");
+		if (v[i].nw != 2 || !v[i].block || v[i].w[1][0] == '\0') {
+			util_fail(CMD, "%s:%d: expected key \"NAME\" { ... };",
+			    path, v[i].line);
+			goto out;
+		}
+		if (alg == NULL || alg_bytes(alg) == 0) {
+			util_fail(CMD, "%s:%d: key %s: %s algorithm", path,
+			    v[i].line, v[i].w[1], alg ? "unknown" : "no");
+			goto out;
+		}
+		if (sec == NULL || !good_secret(sec)) {
+			util_fail(CMD, "%s:%d: key %s: %s", path, v[i].line,
+			    v[i].w[1],
+			    sec ? "the secret is not base64" : "no secret");
+			goto out;
+		}
+		nkeys++;
+	}
+	if (nkeys == 0) {
+		util_fail(CMD, "%s: no key statement", path);
+		goto out;
+	}
+	if ((rc = store_begin(st)) != 0) {
+		util_fail(CMD, "cannot start a transaction: %s", err_str(rc));
+		goto out;
+	}
+	for (i = 0, rc = 0; rc == 0 && i < n; i++) {
+		size_t len;
+
+		if (v[i].nw == 0 || strcasecmp(v[i].w[0], "key") != 0)
+			continue;
+		/* names are stored without the final dot */
+		snprintf(name, sizeof(name), "%s", v[i].w[1]);
+		len = strlen(name);
+		if (len > 1 && name[len - 1] == '.')
+			name[len - 1] = '\0';
+		rc = store_tsigkey_set(st, name, key_value(&v[i], "algorithm"),
+		    key_value(&v[i], "secret"));
+	}
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc != 0) {
+		store_rollback(st);
+		util_fail(CMD, "nothing written: %s", err_str(rc));
+		goto out;
+	}
+	printf(
+	    "imported %zu key%s from %s\n", nkeys, nkeys == 1 ? "" : "s", path);
+	ret = UTIL_EXIT_OK;
+out:
+	nconf_free(v, n);
+	return ret;
+}
+
 static int
 tsig_generate(struct store *st, const char *name, const char *alg)
 {
@@ -126,13 +209,13 @@ tsig_run(const struct util_ctx *ctx, int argc, char **argv)
 			return util_usage_err(
 			    CMD, "unknown algorithm '%s'", argv[2]);
 	} else if (strcmp(sub, "import") == 0) {
-		if (argc != 4)
+		if (argc != 4 && argc != 2)
 			return util_usage_err(
-			    CMD, "usage: import NAME ALG SECRET");
-		if (alg_bytes(argv[2]) == 0)
+			    CMD, "usage: import NAME ALG SECRET | import FILE");
+		if (argc == 4 && alg_bytes(argv[2]) == 0)
 			return util_usage_err(
 			    CMD, "unknown algorithm '%s'", argv[2]);
-		if (!good_secret(argv[3]))
+		if (argc == 4 && !good_secret(argv[3]))
 			return util_usage_err(CMD, "the secret is not base64");
 	} else if (strcmp(sub, "list") == 0) {
 		if (argc != 1)
@@ -149,6 +232,8 @@ tsig_run(const struct util_ctx *ctx, int argc, char **argv)
 	if (strcmp(sub, "generate") == 0) {
 		ret = tsig_generate(
 		    st, argv[1], argc == 3 ? argv[2] : "hmac-sha256");
+	} else if (strcmp(sub, "import") == 0 && argc == 2) {
+		ret = tsig_import_file(st, argv[1]);
 	} else if (strcmp(sub, "import") == 0) {
 		ret = tsig_set(st, argv[1], argv[2], argv[3]);
 	} else if (strcmp(sub, "list") == 0) {
@@ -176,6 +261,9 @@ const struct util_cmd util_cmd_tsigkey = {
 	    "                           the HMAC's size; ALG defaults to\n"
 	    "                           hmac-sha256)\n"
 	    "  import NAME ALG SECRET   store a key (SECRET in base64)\n"
+	    "  import FILE              store every key block of a BIND\n"
+	    "                           file (named.conf, a tsig-keygen\n"
+	    "                           output), all or none\n"
 	    "  list                     every key\n"
 	    "  delete NAME              remove a key\n"
 	    "\n"

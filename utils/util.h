@@ -47,6 +47,8 @@ extern const struct util_cmd util_cmd_rrset;
 extern const struct util_cmd util_cmd_record;
 extern const struct util_cmd util_cmd_metadata;
 extern const struct util_cmd util_cmd_tsigkey;
+extern const struct util_cmd util_cmd_import;
+extern const struct util_cmd util_cmd_journal;
 
 struct store;
 struct store_zone;
@@ -77,12 +79,41 @@ int util_zone(
 int checkzone_run(
     const char *origin, const char *path, bool integrity, bool quiet);
 
+/* ---- utils/nconf.c: named.conf statements ---- */
+
+#include <stddef.h>
+
+/* One statement: its words (quotes removed), then its block when it has
+ * one: `zone "x" { type primary; };` is words {zone, x} and a block of
+ * one statement {type, primary}. */
+struct nconf_stmt {
+	char **w;
+	size_t nw;
+	int line; /* where the statement starts */
+	bool block;
+	struct nconf_stmt *sub; /* the block's statements */
+	size_t nsub;
+};
+
+/* Parses the named.conf file `path` (comments //, # and C's; quoted
+ * strings; nested blocks) into `*out` (`*nout` statements; caller frees
+ * with nconf_free). On error, "path:line: message" in `err` and a
+ * negative ERR_*. */
+int nconf_parse(const char *path, struct nconf_stmt **out, size_t *nout,
+    char *err, size_t errlen);
+void nconf_free(struct nconf_stmt *v, size_t n);
+/* The first statement of `v` whose first word is `word0` (any case), or
+ * NULL. */
+const struct nconf_stmt *nconf_find(
+    const struct nconf_stmt *v, size_t n, const char *word0);
+
 /* ---- utils/rec.c: records in wire form, for import, export, diff ---- */
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/dname.h"
+#include "storage/store.h"
 
 struct util_rec {
 	uint8_t owner[DNAME_MAX]; /* lower case */
@@ -119,6 +150,19 @@ int util_recv_load(
  * "coredns-util CMD: file:line: message" and returns the reader's error. */
 int util_recv_read(struct util_recv *rv, const char *cmd, const char *path,
     const char *text, size_t len, const char *origin);
+
+/* Reads the zone file `path` for zone `name` into `f`, sorted; an error
+ * or a missing SOA is printed for `cmd` and returned. */
+int util_zone_file(
+    struct util_recv *f, const char *cmd, const char *path, const char *name);
+/* Inside the caller's open write transaction, makes zone `name` hold the
+ * records of `f` (sorted; NULL leaves the records alone): writes only
+ * the rrsets that differ (`sets` counts them). A missing zone is created
+ * with `kind` (`created`); an existing one gets `kind` when `set_kind`.
+ * `z` gets the zone. The caller commits with store_bump_serial. */
+int util_zone_apply(struct store *st, const char *name,
+    enum store_zone_kind kind, bool set_kind, const struct util_recv *f,
+    struct store_zone *z, bool *created, long *sets);
 
 /* Writes `r` as a zone-file line into `buf` (ZONEFILE_TEXT_MAX) and
  * points `owner` (no final dot), `type` and `rdata` into it. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "common/zonefile.h"
@@ -17,7 +18,7 @@
 
 static const char *const aliases[] = { "create-zone", "delete-zone",
 	"list-all-zones", "set-kind", "increase-serial", "load-zone",
-	"list-zone", NULL };
+	"list-zone", "check-zone", NULL };
 
 /* pdnsutil spelling to our subcommand */
 static const char *const alias_sub[][2] = {
@@ -28,6 +29,7 @@ static const char *const alias_sub[][2] = {
 	{ "increase-serial", "increase-serial" },
 	{ "load-zone", "import" },
 	{ "list-zone", "export" },
+	{ "check-zone", "check" },
 };
 
 /* Starts a write transaction on `st`, printing the error. */
@@ -144,6 +146,7 @@ zone_list(struct store *st, int argc, char **argv)
 static int
 zone_show(struct store *st, int argc, char **argv)
 {
+	char master[1024];
 	struct store_journal_range jr;
 	struct store_zone z;
 
@@ -164,6 +167,9 @@ zone_show(struct store *st, int argc, char **argv)
 		printf("served-serial: %" PRIu32 "\n", z.served_serial);
 	else
 		printf("served-serial: none\n");
+	if (store_zone_get_master(st, z.id, master, sizeof(master)) == 0 &&
+	    master[0] != '\0')
+		printf("master: %s\n", master);
 	printf("generation: %" PRId64 "\n", z.generation);
 	if (jr.has_range)
 		printf("journal: %" PRIu32 " -> %" PRIu32 " (%" PRId64
@@ -375,14 +381,61 @@ apply_diff(struct store *st, const struct store_zone *z,
 	return rc;
 }
 
+int
+util_zone_file(
+    struct util_recv *f, const char *cmd, const char *path, const char *name)
+{
+	int rc;
+
+	if ((rc = util_recv_read(f, cmd, path, NULL, 0, name)) != 0)
+		return rc;
+	if (find_soa(f) == NULL) {
+		util_fail(cmd, "%s: no SOA record for '%s'", path, name);
+		return ERR_FORMAT;
+	}
+	util_recv_sort(f);
+	return 0;
+}
+
+int
+util_zone_apply(struct store *st, const char *name, enum store_zone_kind kind,
+    bool set_kind, const struct util_recv *f, struct store_zone *z,
+    bool *created, long *sets)
+{
+	struct util_recv s = { 0 };
+	char *buf;
+	int rc;
+
+	*created = false;
+	*sets = 0;
+	if ((buf = malloc(ZONEFILE_TEXT_MAX)) == NULL)
+		return ERR_NOMEM;
+	rc = store_zone_get(st, name, z);
+	if (rc == ERR_NOTFOUND) {
+		rc = store_zone_create(st, name, kind, &z->id);
+		snprintf(z->name, sizeof(z->name), "%s", name);
+		z->kind = kind;
+		*created = true;
+	} else if (rc == 0 && set_kind && z->kind != kind) {
+		rc = store_zone_set_kind(st, z->id, kind);
+	}
+	if (rc == 0 && !*created)
+		rc = util_recv_load(st, z, &s);
+	util_recv_sort(&s);
+	if (rc == 0 && f != NULL)
+		rc = apply_diff(st, z, f, &s, buf, sets);
+	util_recv_fini(&s);
+	free(buf);
+	return rc;
+}
+
 static int
 zone_import(struct store *st, int argc, char **argv, bool pdns_order)
 {
-	struct util_recv f = { 0 }, s = { 0 };
+	struct util_recv f = { 0 };
 	char zname[STORE_NAME_MAX];
 	const char *path, *name;
-	struct store_zone z;
-	char *buf = NULL;
+	struct store_zone z = { 0 };
 	bool created = false;
 	long sets = 0;
 	int rc, ret = UTIL_EXIT_FAIL;
@@ -400,29 +453,13 @@ zone_import(struct store *st, int argc, char **argv, bool pdns_order)
 		zone_from_path(zname, sizeof(zname), path);
 		name = zname;
 	}
-	if ((buf = malloc(ZONEFILE_TEXT_MAX)) == NULL)
-		return util_fail(CMD, "out of memory");
 	/* the file first: an error in it writes nothing */
-	if (util_recv_read(&f, CMD, path, NULL, 0, name) != 0)
+	if (util_zone_file(&f, CMD, path, name) != 0)
 		goto out;
-	if (find_soa(&f) == NULL) {
-		util_fail(CMD, "%s: no SOA record for '%s'", path, name);
-		goto out;
-	}
-	util_recv_sort(&f);
 	if (begin(st) != 0)
 		goto out;
-	rc = store_zone_get(st, name, &z);
-	if (rc == ERR_NOTFOUND) {
-		rc = store_zone_create(st, name, STORE_ZONE_NATIVE, &z.id);
-		snprintf(z.name, sizeof(z.name), "%s", name);
-		created = true;
-	}
-	if (rc == 0 && !created)
-		rc = util_recv_load(st, &z, &s);
-	util_recv_sort(&s);
-	if (rc == 0)
-		rc = apply_diff(st, &z, &f, &s, buf, &sets);
+	rc = util_zone_apply(
+	    st, name, STORE_ZONE_NATIVE, false, &f, &z, &created, &sets);
 	if (commit(st, z.id, rc) != 0)
 		goto out;
 	if (store_zone_get(st, name, &z) == 0)
@@ -433,29 +470,24 @@ zone_import(struct store *st, int argc, char **argv, bool pdns_order)
 	ret = UTIL_EXIT_OK;
 out:
 	util_recv_fini(&f);
-	util_recv_fini(&s);
-	free(buf);
 	return ret;
 }
 
+/* Writes the served records of `z` to `fp` in BIND format, canonical
+ * order. Prints the error; returns UTIL_EXIT_*. */
 static int
-zone_export(struct store *st, int argc, char **argv)
+export_to(struct store *st, const struct store_zone *z, FILE *fp)
 {
 	struct util_recv rv = { 0 };
-	struct store_zone z;
 	char *buf = NULL;
 	size_t i;
 	int rc, ret = UTIL_EXIT_FAIL;
 
-	if (argc != 2)
-		return util_usage_err(CMD, "export needs one ZONE");
-	if (util_zone(st, CMD, argv[1], &z) != 0)
-		return UTIL_EXIT_FAIL;
 	if ((buf = malloc(ZONEFILE_TEXT_MAX)) == NULL)
 		return util_fail(CMD, "out of memory");
-	if ((rc = util_recv_load(st, &z, &rv)) != 0) {
+	if ((rc = util_recv_load(st, z, &rv)) != 0) {
 		util_fail(
-		    CMD, "cannot read zone '%s': %s", z.name, err_str(rc));
+		    CMD, "cannot read zone '%s': %s", z->name, err_str(rc));
 		goto out;
 	}
 	util_recv_sort(&rv);
@@ -472,9 +504,9 @@ zone_export(struct store *st, int argc, char **argv)
 			    CMD, "cannot write row id %" PRId64, rv.v[i].id);
 			goto out;
 		}
-		printf("%s\n", buf);
+		fprintf(fp, "%s\n", buf);
 	}
-	if (fflush(stdout) != 0) {
+	if (fflush(fp) != 0 || ferror(fp)) {
 		util_fail(CMD, "write error");
 		goto out;
 	}
@@ -486,6 +518,49 @@ out:
 }
 
 static int
+zone_export(struct store *st, int argc, char **argv)
+{
+	struct store_zone z;
+
+	if (argc != 2)
+		return util_usage_err(CMD, "export needs one ZONE");
+	if (util_zone(st, CMD, argv[1], &z) != 0)
+		return UTIL_EXIT_FAIL;
+	return export_to(st, &z, stdout);
+}
+
+/* pdnsutil check-zone: the served rows, through a temporary master
+ * file, get checkzone's checks (with its -i local ones). */
+static int
+zone_check(struct store *st, int argc, char **argv)
+{
+	char path[] = "/tmp/coredns-util-check.XXXXXX";
+	struct store_zone z;
+	FILE *fp = NULL;
+	int fd, ret = UTIL_EXIT_FAIL;
+
+	if (argc != 2)
+		return util_usage_err(CMD, "check needs one ZONE");
+	if (util_zone(st, CMD, argv[1], &z) != 0)
+		return UTIL_EXIT_FAIL;
+	if ((fd = mkstemp(path)) < 0)
+		return util_fail(CMD, "cannot create a temporary file");
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		util_fail(CMD, "cannot create a temporary file");
+		goto out;
+	}
+	ret = export_to(st, &z, fp);
+	if (fclose(fp) != 0 && ret == UTIL_EXIT_OK)
+		ret = util_fail(CMD, "write error");
+	if (ret == UTIL_EXIT_OK)
+		ret = checkzone_run(z.name, path, true, false);
+out:
+	unlink(path);
+	return ret;
+}
+
+static int
 zone_run(const struct util_ctx *ctx, int argc, char **argv)
 {
 	const char *sub = NULL;
@@ -493,6 +568,10 @@ zone_run(const struct util_ctx *ctx, int argc, char **argv)
 	size_t i;
 	int ret;
 
+	/* check-zone ZONE FILE and its options: checkzone's file form */
+	if (strcmp(argv[0], "check-zone") == 0 &&
+	    (argc != 2 || argv[1][0] == '-'))
+		return util_cmd_checkzone.run(ctx, argc, argv);
 	if (util_wants_help(argc, argv)) {
 		util_print_usage(&util_cmd_zone);
 		return UTIL_EXIT_OK;
@@ -512,7 +591,7 @@ zone_run(const struct util_ctx *ctx, int argc, char **argv)
 	    strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
 	    strcmp(sub, "set-kind") != 0 &&
 	    strcmp(sub, "increase-serial") != 0 && strcmp(sub, "import") != 0 &&
-	    strcmp(sub, "export") != 0)
+	    strcmp(sub, "export") != 0 && strcmp(sub, "check") != 0)
 		return util_usage_err(CMD, "unknown subcommand '%s'", sub);
 	if ((st = util_open(ctx, CMD, true)) == NULL)
 		return UTIL_EXIT_FAIL;
@@ -531,6 +610,8 @@ zone_run(const struct util_ctx *ctx, int argc, char **argv)
 	else if (strcmp(sub, "import") == 0)
 		ret = zone_import(
 		    st, argc, argv, strcmp(argv[0], "load-zone") == 0);
+	else if (strcmp(sub, "check") == 0)
+		ret = zone_check(st, argc, argv);
 	else
 		ret = zone_export(st, argc, argv);
 	store_close(st);
@@ -558,10 +639,14 @@ const struct util_cmd util_cmd_zone = {
 	    "                        defaults to FILE's name less .zone/.db;\n"
 	    "                        a missing zone is created (NATIVE)\n"
 	    "  export ZONE           the zone in BIND format, canonical order\n"
+	    "  check ZONE            the zone's rows get checkzone's checks\n"
+	    "                        (named-checkzone -i local); exit 1 when\n"
+	    "                        it would not load\n"
 	    "\n"
 	    "pdnsutil spellings: create-zone ZONE [NSNAME], delete-zone ZONE,\n"
 	    "list-all-zones, set-kind ZONE KIND, increase-serial ZONE,\n"
-	    "load-zone ZONE FILE, list-zone ZONE.\n"
+	    "load-zone ZONE FILE, list-zone ZONE, check-zone ZONE (with a\n"
+	    "FILE or options, check-zone is checkzone's file check).\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 failed, 2 usage error.\n",
 	.run = zone_run,

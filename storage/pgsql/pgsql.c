@@ -29,6 +29,13 @@ struct sql_conn {
 	unsigned epoch;    /* bumped by every reset */
 	unsigned next_id;  /* for statement names */
 	bool reset_failed; /* logged once until the next success */
+	/* LISTEN coredns on a connection of its own (change_fd) */
+	char *conninfo;
+	PGconn *listen;
+	bool listen_broken; /* reopened on the next call */
+	bool listen_failed; /* logged once until the next success */
+	bool listen_tried;  /* a LISTEN connection was asked for before */
+	bool listen_missed; /* reopened: poll_changes says changed */
 };
 
 struct sql_stmt {
@@ -109,6 +116,8 @@ drv_close(struct sql_conn *c)
 {
 	if (c == NULL)
 		return;
+	PQfinish(c->listen);
+	free(c->conninfo);
 	PQfinish(c->pg);
 	free(c);
 }
@@ -122,7 +131,8 @@ drv_open(const char *arg, struct sql_conn **out, char *err, size_t errlen)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return ERR_NOMEM;
-	if ((c->pg = PQconnectdb(arg)) == NULL) {
+	if ((c->conninfo = strdup(arg)) == NULL ||
+	    (c->pg = PQconnectdb(arg)) == NULL) {
 		rc = ERR_NOMEM;
 		goto out;
 	}
@@ -470,6 +480,97 @@ drv_table_exists(struct sql_conn *c, const char *table, bool *out)
 	return rc;
 }
 
+/* A LISTEN connection, (re)opened when there is none or the last one
+ * broke. Notifications sent while there was none are lost: a connection
+ * opened after an earlier one (or a failed try) sets listen_missed. */
+static int
+listen_ready(struct sql_conn *c)
+{
+	PGresult *res = NULL;
+	const char *why = "";
+	bool again;
+	int rc = 0;
+
+	if (c->listen != NULL && !c->listen_broken)
+		return 0;
+	again = c->listen_tried;
+	c->listen_tried = true;
+	PQfinish(c->listen);
+	c->listen_broken = false;
+	if ((c->listen = PQconnectdb(c->conninfo)) == NULL)
+		return ERR_NOMEM;
+	if (PQstatus(c->listen) != CONNECTION_OK) {
+		why = PQerrorMessage(c->listen);
+		rc = ERR_IO;
+		goto out;
+	}
+	PQsetNoticeProcessor(c->listen, notice_quiet, NULL);
+	res = PQexec(c->listen, "LISTEN coredns");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		why = PQresultErrorMessage(res);
+		rc = conv(res);
+		goto out;
+	}
+	if (c->listen_failed)
+		log_info("pgsql: listening for changes again");
+	c->listen_failed = false;
+	c->listen_missed = c->listen_missed || again;
+out:
+	if (rc != 0) {
+		if (!c->listen_failed)
+			log_err("pgsql: listen: %.*s", (int)strcspn(why, "\n"),
+			    why);
+		c->listen_failed = true;
+		PQfinish(c->listen);
+		c->listen = NULL;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int
+drv_change_fd(struct sql_conn *c)
+{
+	int rc;
+
+	if ((rc = listen_ready(c)) != 0)
+		return rc;
+	return PQsocket(c->listen) >= 0 ? PQsocket(c->listen) : ERR_IO;
+}
+
+/* Notifications of our channel since the last call. A broken LISTEN
+ * connection is ERR_IO, kept open (its fd with it) until the next call
+ * here or to change_fd, which opens a new one; the next poll then says
+ * *changed, since what happened in between was not heard. */
+static int
+drv_poll_changes(struct sql_conn *c, bool *changed)
+{
+	PGnotify *n;
+	int rc;
+
+	*changed = false;
+	if ((rc = listen_ready(c)) != 0)
+		return rc;
+	if (c->listen_missed) {
+		c->listen_missed = false;
+		*changed = true;
+	}
+	if (!PQconsumeInput(c->listen) ||
+	    PQstatus(c->listen) != CONNECTION_OK) {
+		log_err("pgsql: listen: %.*s",
+		    (int)strcspn(PQerrorMessage(c->listen), "\n"),
+		    PQerrorMessage(c->listen));
+		c->listen_broken = true;
+		c->listen_failed = true;
+		return ERR_IO;
+	}
+	while ((n = PQnotifies(c->listen)) != NULL) {
+		*changed = true;
+		PQfreemem(n);
+	}
+	return 0;
+}
+
 static const char *
 drv_variant(enum sql_variant v)
 {
@@ -479,6 +580,10 @@ drv_variant(enum sql_variant v)
 		 * we waited for committed */
 		return "SELECT served_serial FROM coredns_zone_state "
 		       "WHERE domain_id = ? FOR UPDATE";
+	case SQL_V_PEND_GET:
+		/* one serial step per committed transaction */
+		return "SELECT id, op, name, type, content, ttl, prio, txid "
+		       "FROM coredns_pending WHERE domain_id = ? ORDER BY id";
 	default:
 		return NULL;
 	}
@@ -522,6 +627,8 @@ const struct sql_driver sql_pgsql_driver = {
 	.changes = drv_changes,
 	.last_id = drv_last_id,
 	.table_exists = drv_table_exists,
+	.change_fd = drv_change_fd,
+	.poll_changes = drv_poll_changes,
 	.variant = drv_variant,
 	.begin_write = "BEGIN",
 	/* one snapshot for the whole read */

@@ -15,6 +15,7 @@
 
 struct sql_conn {
 	sqlite3 *db;
+	int64_t data_version; /* as last seen by poll_changes */
 };
 
 struct sql_stmt {
@@ -54,6 +55,24 @@ drv_close(struct sql_conn *c)
 	free(c);
 }
 
+/* PRAGMA data_version: changes when another connection commits. */
+static int
+data_version(sqlite3 *db, int64_t *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK)
+		log_err("sqlite: data_version: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return conv(rc);
+}
+
 static int
 drv_open(const char *arg, struct sql_conn **out, char *err, size_t errlen)
 {
@@ -81,6 +100,12 @@ drv_open(const char *arg, struct sql_conn **out, char *err, size_t errlen)
 		    msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
 		rc = conv(rc);
+		goto out;
+	}
+	/* the baseline: changes by others from now on */
+	if ((rc = data_version(c->db, &c->data_version)) != 0) {
+		snprintf(
+		    err, errlen, "sqlite:%s: %s", arg, sqlite3_errmsg(c->db));
 		goto out;
 	}
 	*out = c;
@@ -227,6 +252,31 @@ out:
 	return rc;
 }
 
+/* No fd to watch: the caller polls. */
+static int
+drv_change_fd(struct sql_conn *c)
+{
+	(void)c;
+	return -1;
+}
+
+/* data_version moves only for commits by other connections (another
+ * process, another handle), which is what a server serving this store
+ * needs to notice; the handle's own writes do not count. */
+static int
+drv_poll_changes(struct sql_conn *c, bool *changed)
+{
+	int64_t v;
+	int rc;
+
+	*changed = false;
+	if ((rc = data_version(c->db, &v)) != 0)
+		return rc;
+	*changed = v != c->data_version;
+	c->data_version = v;
+	return 0;
+}
+
 const struct sql_driver sql_sqlite_driver = {
 	.name = "sqlite",
 	.prefix = "sqlite:",
@@ -246,6 +296,8 @@ const struct sql_driver sql_sqlite_driver = {
 	.changes = drv_changes,
 	.last_id = drv_last_id,
 	.table_exists = drv_table_exists,
+	.change_fd = drv_change_fd,
+	.poll_changes = drv_poll_changes,
 	.begin_write = "BEGIN IMMEDIATE",
 	.begin_read = "BEGIN",
 	.schema = sqlite_schema_sql,

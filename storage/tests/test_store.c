@@ -1,8 +1,12 @@
 /* storage/tests/test_store.c - store unit tests on SQLite and PostgreSQL */
 #include "config.h"
 
+#include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -777,6 +781,76 @@ test_zones_and_lease(void **state)
 	assert_true(got);
 }
 
+static int
+gen_cb(void *arg, int64_t zone_id, int64_t generation)
+{
+	if (zone_id == 1)
+		*(int64_t *)arg = generation;
+	return 0;
+}
+
+static int64_t
+generation_of(struct fx *f)
+{
+	int64_t gen = -1;
+
+	assert_int_equal(store_generations(f->st, gen_cb, &gen), 0);
+	assert_true(gen >= 1);
+	return gen;
+}
+
+/* Whether `fd` turns readable within `ms`. */
+static bool
+readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 && (p.revents & (POLLIN | POLLHUP));
+}
+
+/* A write through another connection is noticed: PostgreSQL makes the
+ * LISTEN fd readable, SQLite moves data_version; generations move. */
+static void
+test_change_detection(void **state)
+{
+	struct fx *f = *state;
+	bool changed = true;
+	int64_t gen;
+	int fd;
+
+	fd = store_change_fd(f->st);
+	if (be == BE_SQLITE)
+		assert_int_equal(fd, -1);
+	else
+		assert_true(fd >= 0);
+	gen = generation_of(f);
+	assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	assert_false(changed);
+	if (be == BE_SQLITE) {
+		/* the handle's own writes are not someone else's */
+		assert_int_equal(store_rr_add(f->st, f->zid, "own.example.com",
+		                     "A", "192.0.2.1", 60, -1),
+		    0);
+		assert_int_equal(store_poll_changes(f->st, &changed), 0);
+		assert_false(changed);
+		assert_true(generation_of(f) > gen);
+		gen = generation_of(f);
+	}
+	sql(f, "INSERT INTO records (domain_id, name, type, content, ttl) "
+	       "VALUES (1, 'other.example.com', 'A', '192.0.2.2', 60)");
+	if (fd >= 0)
+		assert_true(readable(fd, 5000));
+	assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	assert_true(changed);
+	assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	assert_false(changed);
+	assert_true(generation_of(f) > gen);
+	/* a rectify-only update is no DNS change: the generation stays */
+	gen = generation_of(f);
+	sql(f, "UPDATE records SET ordername = 'o'");
+	assert_int_equal(generation_of(f), gen);
+}
+
 #ifdef HAVE_PGSQL
 /* PostgreSQL only: NOTIFY per zone at commit, one txid per transaction,
  * BOOL columns read as 0/1. */
@@ -815,8 +889,9 @@ test_pg_notify_txid(void **state)
 	       "VALUES (1, 'n3.example.com', 'A', '192.0.2.3', 60)");
 	assert_int_equal(
 	    sql_int(f, "SELECT count(DISTINCT txid) FROM coredns_pending"), 2);
+	/* two committed transactions: two serial steps */
 	assert_int_equal(pass(f), 1);
-	assert_int_equal(serial_of(f), 101);
+	assert_int_equal(serial_of(f), 102);
 	/* what we wrote is BOOL false/true */
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM records WHERE "
 	                            "name = 'n1.example.com' AND "
@@ -847,13 +922,387 @@ test_pg_steward_waits(void **state)
 	assert_int_equal(pthread_create(&t, NULL, late_commit, f->pg), 0);
 	assert_int_equal(pass(f), 1);
 	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_int_equal(serial_of(f), 101);
+	/* two transactions, two steps */
+	assert_int_equal(serial_of(f), 102);
 	assert_int_equal(
 	    sql_int(f, "SELECT count(*) FROM coredns_journal WHERE op = 'add' "
 	               "AND name IN ('a.example.com', 'w.example.com')"),
 	    2);
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_pending"), 0);
 	assert_int_equal(pass(f), 0);
+}
+
+/* The journal of the zone between two serials as "op name type content"
+ * lines, in order, into buf. */
+static void
+journal_text(struct fx *f, int64_t zid, uint32_t from, uint32_t to, char *buf,
+    size_t len)
+{
+	char q[512];
+
+	snprintf(q, sizeof(q),
+	    "SELECT string_agg(op || ' ' || name || ' ' || type || ' ' || "
+	    "content, '|' ORDER BY id) FROM coredns_journal WHERE "
+	    "domain_id = %" PRId64 " AND serial_from = %" PRIu32
+	    " AND serial_to = %" PRIu32,
+	    zid, from, to);
+	sql_text(f, q, buf, len);
+}
+
+/* One serial step per committed transaction, each journaled with
+ * exactly its own differences; a transaction over two zones is one step
+ * in each. */
+static void
+test_pg_step_per_txn(void **state)
+{
+	struct fx *f = *state;
+	char j[1024];
+	int64_t z2 = 0;
+
+	sql(f, "INSERT INTO records (domain_id, name, type, content, ttl) "
+	       "VALUES (1, 'a.example.com', 'A', '192.0.2.1', 60)");
+	sql(f, "BEGIN; UPDATE records SET content = '192.0.2.2' "
+	       "WHERE name = 'a.example.com'; "
+	       "INSERT INTO records (domain_id, name, type, content, ttl) "
+	       "VALUES (1, 'b.example.com', 'A', '192.0.2.3', 60); COMMIT");
+	assert_int_equal(pass(f), 1);
+	assert_int_equal(serial_of(f), 102);
+	journal_text(f, f->zid, 100, 101, j, sizeof(j));
+	assert_string_equal(j,
+	    "del example.com SOA ns1.example.com. hostmaster.example.com. "
+	    "100 3600 600 604800 300|"
+	    "add example.com SOA ns1.example.com. hostmaster.example.com. "
+	    "101 3600 600 604800 300|"
+	    "add a.example.com A 192.0.2.1");
+	journal_text(f, f->zid, 101, 102, j, sizeof(j));
+	assert_string_equal(j,
+	    "del example.com SOA ns1.example.com. hostmaster.example.com. "
+	    "101 3600 600 604800 300|"
+	    "del a.example.com A 192.0.2.1|"
+	    "add example.com SOA ns1.example.com. hostmaster.example.com. "
+	    "102 3600 600 604800 300|"
+	    "add a.example.com A 192.0.2.2|"
+	    "add b.example.com A 192.0.2.3");
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_journal"), 8);
+
+	/* one transaction over two zones: one step in each */
+	assert_int_equal(
+	    store_zone_create(f->st, "two.test", STORE_ZONE_NATIVE, &z2), 0);
+	assert_int_equal(store_rr_add(f->st, z2, "two.test", "SOA",
+	                     "ns.two.test. h.two.test. 7 1 1 1 1", 60, -1),
+	    0);
+	assert_int_equal(pass(f), 0); /* first serving */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_rr_add(f->st, f->zid, "c.example.com", "A",
+	                     "192.0.2.4", 60, -1),
+	    0);
+	assert_int_equal(
+	    store_rr_add(f->st, z2, "x.two.test", "A", "192.0.2.5", 60, -1), 0);
+	assert_int_equal(
+	    store_rr_add(f->st, z2, "y.two.test", "A", "192.0.2.6", 60, -1), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(pass(f), 2);
+	assert_int_equal(serial_of(f), 103);
+	journal_text(f, f->zid, 102, 103, j, sizeof(j));
+	assert_string_equal(j,
+	    "del example.com SOA ns1.example.com. hostmaster.example.com. "
+	    "102 3600 600 604800 300|"
+	    "add example.com SOA ns1.example.com. hostmaster.example.com. "
+	    "103 3600 600 604800 300|"
+	    "add c.example.com A 192.0.2.4");
+	journal_text(f, z2, 7, 8, j, sizeof(j));
+	assert_string_equal(j, "del two.test SOA ns.two.test. h.two.test. "
+	                       "7 1 1 1 1|"
+	                       "add two.test SOA ns.two.test. h.two.test. "
+	                       "8 1 1 1 1|"
+	                       "add x.two.test A 192.0.2.5|"
+	                       "add y.two.test A 192.0.2.6");
+	assert_int_equal(
+	    sql_int(f, "SELECT count(*) FROM coredns_journal WHERE "
+	               "domain_id = 1 AND serial_from = 102"),
+	    3);
+	assert_int_equal(pass(f), 0);
+}
+
+#define CW_TXNS 40 /* transactions per writer */
+
+static atomic_int cw_done; /* writers finished */
+
+struct cw_writer {
+	const char *dsn;
+	int k;
+	int failed; /* transactions that did not commit */
+	char err[256];
+};
+
+static int
+cw_exec(PGconn *pg, const char *q, char *err, size_t len)
+{
+	PGresult *res = PQexec(pg, q);
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	if (!ok)
+		snprintf(err, len, "%s: %s", q, PQresultErrorMessage(res));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* A writer on its own connection: each transaction adds a name, changes
+ * the one added before and, every third time, deletes an older one, with
+ * short pauses inside and between transactions. */
+static void *
+cw_writer(void *arg)
+{
+	struct cw_writer *w = arg;
+	PGconn *pg = PQconnectdb(w->dsn);
+	char q[512];
+	int i;
+
+	if (PQstatus(pg) != CONNECTION_OK) {
+		snprintf(w->err, sizeof(w->err), "%s", PQerrorMessage(pg));
+		w->failed = CW_TXNS;
+		goto out;
+	}
+	for (i = 0; i < CW_TXNS; i++) {
+		snprintf(q, sizeof(q),
+		    "BEGIN; INSERT INTO records (domain_id, name, type, "
+		    "content, ttl) VALUES (1, 'w%d-%d.example.com', 'A', "
+		    "'192.0.2.%d', 60)",
+		    w->k, i, i + 1);
+		if (cw_exec(pg, q, w->err, sizeof(w->err)) != 0)
+			goto fail;
+		usleep((useconds_t)(rand() % 2000));
+		if (i > 0) {
+			snprintf(q, sizeof(q),
+			    "UPDATE records SET content = '198.51.100.%d' "
+			    "WHERE name = 'w%d-%d.example.com'",
+			    i, w->k, i - 1);
+			if (cw_exec(pg, q, w->err, sizeof(w->err)) != 0)
+				goto fail;
+		}
+		if (i >= 2 && i % 3 == 0) {
+			snprintf(q, sizeof(q),
+			    "DELETE FROM records "
+			    "WHERE name = 'w%d-%d.example.com'",
+			    w->k, i - 2);
+			if (cw_exec(pg, q, w->err, sizeof(w->err)) != 0)
+				goto fail;
+		}
+		if (cw_exec(pg, "COMMIT", w->err, sizeof(w->err)) != 0)
+			goto fail;
+		usleep((useconds_t)(rand() % 3000));
+		continue;
+	fail:
+		w->failed++;
+		PQclear(PQexec(pg, "ROLLBACK"));
+	}
+out:
+	PQfinish(pg);
+	atomic_fetch_add(&cw_done, 1);
+	return NULL;
+}
+
+/* The zone as sorted "name type content ttl" lines. */
+struct cw_rows {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+cw_add(struct cw_rows *r, const char *name, const char *type,
+    const char *content, int64_t ttl)
+{
+	char line[512];
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->v = realloc(r->v, r->cap * sizeof(*r->v));
+		assert_non_null(r->v);
+	}
+	snprintf(
+	    line, sizeof(line), "%s %s %s %" PRId64, name, type, content, ttl);
+	r->v[r->n] = strdup(line);
+	assert_non_null(r->v[r->n]);
+	r->n++;
+}
+
+static int
+cw_row_cb(void *arg, const struct store_row *row)
+{
+	cw_add(arg, row->name, row->type, row->content, row->ttl);
+	return 0;
+}
+
+static int
+cw_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+cw_fini(struct cw_rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+}
+
+/* The journal applied to the zone as first served. */
+struct cw_replay {
+	struct cw_rows rows;
+	int steps, bad;
+	uint32_t from, to;
+};
+
+static int
+cw_journal_cb(void *arg, const struct store_journal_entry *e)
+{
+	struct cw_replay *r = arg;
+	struct cw_rows one = { 0 };
+	size_t i;
+
+	if (r->steps == 0 || e->serial_from != r->from ||
+	    e->serial_to != r->to) {
+		/* a new step follows on from the last one */
+		if (r->steps > 0 && e->serial_from != r->to)
+			r->bad++;
+		r->steps++;
+		r->from = e->serial_from;
+		r->to = e->serial_to;
+	}
+	cw_add(&one, e->row.name, e->row.type, e->row.content, e->row.ttl);
+	if (e->add) {
+		cw_add(&r->rows, e->row.name, e->row.type, e->row.content,
+		    e->row.ttl);
+	} else {
+		for (i = 0; i < r->rows.n; i++) {
+			if (strcmp(r->rows.v[i], one.v[0]) == 0)
+				break;
+		}
+		if (i == r->rows.n) {
+			r->bad++; /* deleting what is not there */
+		} else {
+			free(r->rows.v[i]);
+			r->rows.v[i] = r->rows.v[--r->rows.n];
+		}
+	}
+	cw_fini(&one);
+	return 0;
+}
+
+/* Two writers on connections of their own commit interleaved
+ * transactions while steward passes run: every committed transaction
+ * gets its own serial step, and the journal replayed from the first
+ * serial gives the zone as it ends. */
+static void
+test_pg_concurrent_writers(void **state)
+{
+	struct fx *f = *state;
+	struct cw_writer w[2];
+	struct cw_replay r = { 0 };
+	struct cw_rows final = { 0 };
+	pthread_t t[2];
+	int i, rc, changed, stepping = 0;
+	size_t k;
+
+	srand(7);
+	atomic_store(&cw_done, 0);
+	assert_int_equal(store_zone_read(f->st, f->zid, cw_row_cb, &r.rows), 0);
+	for (i = 0; i < 2; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].dsn = f->dsn;
+		w[i].k = i;
+		assert_int_equal(
+		    pthread_create(&t[i], NULL, cw_writer, &w[i]), 0);
+	}
+	/* passes while they write, a pause now and then */
+	while (atomic_load(&cw_done) < 2) {
+		changed = 0;
+		rc = store_steward_pass(f->st, &changed);
+		if (rc != 0)
+			assert_int_equal(rc, ERR_TIMEOUT); /* a deadlock */
+		stepping += changed;
+		usleep((useconds_t)(rand() % 1500));
+	}
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		if (w[i].failed != 0)
+			fail_msg("writer %d: %d failed: %s", i, w[i].failed,
+			    w[i].err);
+	}
+	/* the passes did run between the writers' commits */
+	assert_true(stepping >= 2);
+	pass(f);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_pending"), 0);
+
+	assert_int_equal(
+	    store_journal_read(f->st, f->zid, 100, cw_journal_cb, &r), 0);
+	assert_int_equal(r.bad, 0);
+	/* one step per committed transaction, none lost or merged */
+	assert_int_equal(r.steps, 2 * CW_TXNS);
+	assert_int_equal(r.to, 100 + 2 * CW_TXNS);
+	assert_int_equal(serial_of(f), r.to);
+	assert_int_equal(store_zone_read(f->st, f->zid, cw_row_cb, &final), 0);
+	assert_int_equal(r.rows.n, final.n);
+	qsort(r.rows.v, r.rows.n, sizeof(char *), cw_cmp);
+	qsort(final.v, final.n, sizeof(char *), cw_cmp);
+	for (k = 0; k < final.n; k++)
+		assert_string_equal(r.rows.v[k], final.v[k]);
+	cw_fini(&r.rows);
+	cw_fini(&final);
+}
+
+/* A dropped LISTEN connection is ERR_IO once; the next call reconnects
+ * and reports a change (what was sent meanwhile is lost); the new fd
+ * works. */
+static void
+test_pg_listen_reconnect(void **state)
+{
+	struct fx *f = *state;
+	bool changed = false;
+	int fd, i, rc = 0;
+
+	assert_true((fd = store_change_fd(f->st)) >= 0);
+	assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	assert_false(changed);
+	assert_int_equal(
+	    sql_int(f, "SELECT count(pg_terminate_backend(pid)) FROM "
+	               "pg_stat_activity WHERE query = 'LISTEN coredns' "
+	               "AND pid <> pg_backend_pid()"),
+	    1);
+	for (i = 0; i < 10 && rc == 0; i++) {
+		assert_true(readable(fd, 5000));
+		rc = store_poll_changes(f->st, &changed);
+	}
+	assert_int_equal(rc, ERR_IO);
+	/* missed while nobody listened */
+	sql(f, "INSERT INTO records (domain_id, name, type, content, ttl) "
+	       "VALUES (1, 'missed.example.com', 'A', '192.0.2.3', 60)");
+	assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	assert_true(changed);
+	assert_true((fd = store_change_fd(f->st)) >= 0);
+	assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	assert_false(changed);
+	sql(f, "DELETE FROM records WHERE name = 'missed.example.com'");
+	assert_true(readable(fd, 5000));
+	assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	assert_true(changed);
+	/* reopened by store_change_fd after a break: still reported */
+	assert_int_equal(
+	    sql_int(f, "SELECT count(pg_terminate_backend(pid)) FROM "
+	               "pg_stat_activity WHERE query = 'LISTEN coredns' "
+	               "AND pid <> pg_backend_pid()"),
+	    1);
+	for (rc = 0, i = 0; i < 10 && rc == 0; i++) {
+		assert_true(readable(fd, 5000));
+		rc = store_poll_changes(f->st, &changed);
+	}
+	assert_int_equal(rc, ERR_IO);
+	assert_true(store_change_fd(f->st) >= 0);
+	assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	assert_true(changed);
 }
 
 /* A URI DSN opens the same database; a killed connection fails one call
@@ -921,6 +1370,8 @@ main(int argc, char **argv)
 		    test_journal_read_prune, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_zones_and_lease, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_change_detection, setup, teardown),
 	};
 #ifdef HAVE_PGSQL
 	const struct CMUnitTest pg_only[] = {
@@ -930,6 +1381,12 @@ main(int argc, char **argv)
 		    test_pg_uri_reconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_pg_steward_waits, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_pg_step_per_txn, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_pg_concurrent_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_pg_listen_reconnect, setup, teardown),
 	};
 	/* one group, so that the runner's count covers all of them */
 	struct CMUnitTest pg_tests[NTESTS(tests) + NTESTS(pg_only)];
