@@ -203,7 +203,8 @@ timed() {
 	(
 		sleep "$BOUND"
 		echo "stopped at the bound of $BOUND s" >>"$RES/logs/$tag-$run.log"
-		for p in $("$PY" "$LIB" tree "$pid" | tac); do kill -TERM "$p" 2>/dev/null || true; done
+		# the importer under /usr/bin/time (not time itself: it reports)
+		for p in $("$PY" "$LIB" tree "$pid" | tail -n +2 | tac); do kill -TERM "$p" 2>/dev/null || true; done
 	) &
 	wd=$!
 	T_RC=0
@@ -219,7 +220,10 @@ timed() {
 		T_RC=124
 	fi
 	# GNU time writes "Command exited with non-zero status N" first
-	read -r T_WALL T_RSS T_USER T_SYS < <(tail -n 1 "$tf")
+	T_WALL="" T_RSS="" T_USER="" T_SYS=""
+	read -r T_WALL T_RSS T_USER T_SYS < <(tail -n 1 "$tf") || true
+	if [[ ! $T_WALL =~ ^[0-9.]+$ ]]; then T_WALL="" T_RSS="" T_USER="" T_SYS=""; ((T_RC)) || T_RC=1; fi
+	if [[ $T_RC == 124 && -z $T_WALL ]]; then T_WALL=$BOUND; fi
 }
 
 PG_BIN="" PGDIR="" PGDSN="" PG_SKIP=""

@@ -58,6 +58,8 @@ def main(d):
             other = ("pdnsutil", be)
             if k in rps and other in rps:
                 ratio = "%.1f×" % (med(rps[k]) / med(rps[other]))
+            elif k not in rps and other in rps and stopped and stopped[0]["wall"]:
+                ratio = "< %.2f×" % ((rs[0]["expect"] / float(stopped[0]["wall"])) / med(rps[other]))
             elif k in rps and other in by:
                 st = [r for r in by[other] if r["rc"] == 124 and r["wall"]]
                 if st:
