@@ -338,6 +338,18 @@ wire_type_str(uint16_t type, char *buf)
 int
 wire_type_from_str(const char *s)
 {
+	/* the common ones first: bulk loads ask for them a million times */
+	static const struct {
+		const char *name;
+		uint16_t type;
+	} fast[] = { { "A", TYPE_A }, { "AAAA", TYPE_AAAA },
+		{ "CNAME", TYPE_CNAME }, { "TXT", TYPE_TXT }, { "MX", TYPE_MX },
+		{ "NS", TYPE_NS }, { "PTR", TYPE_PTR }, { "SRV", TYPE_SRV },
+		{ "SOA", TYPE_SOA } };
+
+	for (size_t i = 0; i < sizeof(fast) / sizeof(fast[0]); i++)
+		if (strcmp(fast[i].name, s) == 0)
+			return fast[i].type;
 	for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
 		if (strcasecmp(type_names[i].name, s) == 0)
 			return type_names[i].type;

@@ -15,6 +15,7 @@
 
 struct sql_conn;
 struct sql_stmt;
+struct sql_bulk;
 
 /* One numbered migration: version N is applied on a store at N - 1. */
 struct sql_migration {
@@ -39,6 +40,17 @@ enum sql_variant {
 	 * txid column); the generic text gives 0 for every row, so that
 	 * everything pending is one batch */
 	SQL_V_PEND_GET,
+	/* marks zone ? (bound as an integer) as being bulk-loaded by this
+	 * transaction, so that the records triggers skip its inserted rows
+	 * (PostgreSQL: migration 002); the generic text is NULL: nothing to
+	 * run (SQLite's bulk_open drops the INSERT trigger instead) */
+	SQL_V_BULK_ON,
+	/* ends what SQL_V_BULK_ON started, for zone ? */
+	SQL_V_BULK_OFF,
+	/* what the records triggers would have sent for zone ? after a bulk
+	 * load (PostgreSQL: NOTIFY coredns); the generic text is NULL:
+	 * nothing to run */
+	SQL_V_BULK_NOTIFY,
 	SQL_V_COUNT
 };
 
@@ -85,6 +97,19 @@ struct sql_driver {
 	/* The dialect's text of statement `v`, or NULL for the generic
 	 * one; the hook itself may be NULL. */
 	const char *(*variant)(enum sql_variant v);
+	/* Bulk insert of records rows of one zone (store_bulk_*), buffered
+	 * and written many at a time (SQLite: multi-row INSERTs; PostgreSQL:
+	 * COPY FROM STDIN). Between bulk_open and bulk_close nothing else
+	 * runs on the connection. bulk_row copies its strings; the row is
+	 * written as store_rr_add's (disabled FALSE, auth TRUE), the name,
+	 * type and prio already normalized. bulk_close writes what is
+	 * buffered and frees `b`; with `abort` it drops it (the caller rolls
+	 * back). NULL hooks: store.c inserts row by row. */
+	int (*bulk_open)(
+	    struct sql_conn *c, int64_t domain_id, struct sql_bulk **out);
+	int (*bulk_row)(struct sql_bulk *b, const char *name, const char *type,
+	    const char *content, int64_t ttl, int64_t prio);
+	int (*bulk_close)(struct sql_bulk *b, bool abort);
 	const char *begin_write; /* statement starting a write transaction */
 	const char *begin_read;  /* statement starting a read transaction */
 	const char *schema;      /* PowerDNS core schema */

@@ -14,6 +14,7 @@
 #include "common/zonefile.h"
 #include "storage/sql.h"
 #include "storage/store.h"
+#include "storage/rowfast.h"
 
 /* Every statement the store runs; prepared once, on first use. */
 enum q {
@@ -50,6 +51,12 @@ enum q {
 	Q_VERSION_DEL,
 	Q_VERSION_SET,
 	Q_GENERATIONS,
+	Q_ZONE_HAS_ROWS,
+	Q_BULK_ON,
+	Q_BULK_OFF,
+	Q_BULK_NOTIFY,
+	Q_BULK_STATE,
+	Q_JOURNAL_DEL_ZONE,
 	Q_COUNT
 };
 
@@ -126,6 +133,16 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_VERSION_SET] = "INSERT INTO coredns_schema (version) VALUES (?)",
 	[Q_GENERATIONS] = "SELECT domain_id, generation "
 	                  "FROM coredns_zone_state ORDER BY domain_id",
+	[Q_ZONE_HAS_ROWS] = "SELECT 1 FROM records WHERE domain_id = ? LIMIT 1",
+	/* by the driver's variant only (NULL: nothing to run) */
+	[Q_BULK_ON] = NULL,
+	[Q_BULK_OFF] = NULL,
+	[Q_BULK_NOTIFY] = NULL,
+	[Q_BULK_STATE] = "UPDATE coredns_zone_state "
+	                 "SET generation = generation + 1, served_serial = ?, "
+	                 "changed_at = ? WHERE domain_id = ?",
+	[Q_JOURNAL_DEL_ZONE] =
+	    "DELETE FROM coredns_journal WHERE domain_id = ?",
 };
 
 /* Statements a driver may word in its own dialect (sql.h). */
@@ -135,6 +152,9 @@ static const struct {
 } q_variants[] = {
 	{ Q_STATE_GET, SQL_V_STATE_LOCK },
 	{ Q_PEND_GET, SQL_V_PEND_GET },
+	{ Q_BULK_ON, SQL_V_BULK_ON },
+	{ Q_BULK_OFF, SQL_V_BULK_OFF },
+	{ Q_BULK_NOTIFY, SQL_V_BULK_NOTIFY },
 };
 
 struct store {
@@ -142,6 +162,9 @@ struct store {
 	struct sql_conn *conn;
 	struct sql_stmt *q[Q_COUNT];
 	bool in_txn;
+	/* a bulk load was given up in this transaction: it may only be
+	 * rolled back (the zone's triggers are still off) */
+	bool bulk_failed;
 };
 
 const struct sql_driver *
@@ -290,6 +313,11 @@ wend(struct store *st, bool own, int rc)
 	if (!own)
 		return rc;
 	st->in_txn = false;
+	if (rc == 0 && st->bulk_failed) {
+		log_err("store: a bulk load failed: rolling back");
+		rc = ERR_INVAL;
+	}
+	st->bulk_failed = false;
 	if (rc == 0)
 		return st->drv->exec(st->conn, "COMMIT");
 	st->drv->exec(st->conn, "ROLLBACK");
@@ -889,9 +917,9 @@ safe_token(const char *s)
 	return true;
 }
 
-int
-store_row_to_rr(
-    const char *zone, const struct store_row *row, struct store_rr *out)
+static int
+row_to_rr(const char *zone, const struct store_row *row, struct store_rr *out,
+    bool quiet)
 {
 	struct row_parse p = { out, 0 };
 	const char *name = row->name ? row->name : "";
@@ -906,6 +934,8 @@ store_row_to_rr(
 
 	if (zone == NULL || zone[0] == '\0')
 		zone = ".";
+	if (store_row_to_rr_fast(zone, row, out) == 0)
+		return 0;
 	if (!safe_token(type) || (name[0] != '\0' && !safe_token(name)) ||
 	    strpbrk(content, "\r\n") != NULL) {
 		why = "has a bad name, type or content";
@@ -939,7 +969,7 @@ store_row_to_rr(
 	if (rc != 0)
 		rc = ERR_FORMAT;
 out:
-	if (rc == ERR_FORMAT)
+	if (rc == ERR_FORMAT && !quiet)
 		log_warn("store: zone %s: skipping row id %" PRId64
 		         " (%s %s) that %s%s%s",
 		    zone, row->id, name, type, why, err[0] ? ": " : "", err);
@@ -948,36 +978,68 @@ out:
 }
 
 int
-store_rr_add(struct store *st, int64_t zone_id, const char *name,
-    const char *type, const char *content, int64_t ttl, int64_t prio)
+store_row_to_rr(
+    const char *zone, const struct store_row *row, struct store_rr *out)
 {
-	char key[STORE_NAME_MAX], utype[16];
-	const char *c = content;
+	return row_to_rr(zone, row, out, false);
+}
+
+int
+store_row_to_rr_quiet(
+    const char *zone, const struct store_row *row, struct store_rr *out)
+{
+	return row_to_rr(zone, row, out, true);
+}
+
+/* A row as store_rr_add writes it: name lower case without the final
+ * dot into `key`, type upper case into `utype`; for MX and SRV without
+ * a given `prio`, the preference moved from the content (*content
+ * advanced past it) to *prio; a negative prio becomes 0. */
+static int
+rr_norm(char key[STORE_NAME_MAX], char utype[16], const char *name,
+    const char *type, const char **content, int64_t *prio)
+{
+	const char *c = *content;
 	size_t i;
 	int pf;
 
-	if (name == NULL || type == NULL || content == NULL ||
-	    name_key(key, sizeof(key), name) != 0 || type[0] == '\0' ||
-	    strlen(type) >= sizeof(utype) || content[0] == '\0')
+	if (name == NULL || type == NULL || c == NULL ||
+	    name_key(key, STORE_NAME_MAX, name) != 0 || type[0] == '\0' ||
+	    strlen(type) >= 16 || c[0] == '\0')
 		return ERR_INVAL;
 	for (i = 0; type[i] != '\0'; i++)
 		utype[i] = (char)toupper((unsigned char)type[i]);
 	utype[i] = '\0';
 	pf = prio_fields(utype);
-	if (pf > 0 && prio < 0 && count_fields(content) == pf + 1) {
+	if (pf > 0 && *prio < 0 && count_fields(c) == pf + 1) {
 		/* PowerDNS keeps the preference in prio */
 		while (isspace((unsigned char)*c))
 			c++;
-		prio = strtoll(c, NULL, 10);
+		*prio = strtoll(c, NULL, 10);
 		while (*c != '\0' && !isspace((unsigned char)*c))
 			c++;
 		while (isspace((unsigned char)*c))
 			c++;
 	}
-	if (prio < 0)
-		prio = 0;
-	return run(st, Q_RR_ADD, NULL, "itttii", zone_id, key[0] ? key : ".",
-	    utype, c, ttl, prio);
+	if (*prio < 0)
+		*prio = 0;
+	if (key[0] == '\0')
+		snprintf(key, STORE_NAME_MAX, ".");
+	*content = c;
+	return 0;
+}
+
+int
+store_rr_add(struct store *st, int64_t zone_id, const char *name,
+    const char *type, const char *content, int64_t ttl, int64_t prio)
+{
+	char key[STORE_NAME_MAX], utype[16];
+	int rc;
+
+	if ((rc = rr_norm(key, utype, name, type, &content, &prio)) != 0)
+		return rc;
+	return run(st, Q_RR_ADD, NULL, "itttii", zone_id, key, utype, content,
+	    ttl, prio);
 }
 
 int
@@ -1713,4 +1775,252 @@ store_generations(struct store *st, store_gen_cb cb, void *arg)
 		rc = cb(arg, v[i][0], v[i][1]);
 	free(v);
 	return rc;
+}
+
+/* Bulk loads */
+
+/* Rows are collected in runs of up to BULK_RUN_ROWS (or BULK_RUN_TEXT
+ * octets of text) and handed to the driver sorted by name and type: the
+ * order of the records indexes (PowerDNS's name, name+type and
+ * domain_id+name+type), so that their inserts land on neighbouring
+ * pages instead of all over the indexes. Memory stays bounded by the
+ * run, whatever the zone's size. */
+#define BULK_RUN_ROWS (1 << 20)
+#define BULK_RUN_TEXT (96 << 20)
+
+struct bulk_rec {
+	size_t name, type, content; /* offsets into text */
+	int64_t ttl, prio;
+};
+
+struct store_bulk {
+	struct store *st;
+	int64_t zone_id;
+	struct sql_bulk *b; /* the driver's, or NULL: row by row */
+	int64_t rows;
+	bool on; /* the triggers skip the zone's rows */
+	struct bulk_rec *v;
+	size_t n, cap;
+	char *text;
+	size_t len, tcap;
+};
+
+static const char *bulk_sort_text; /* qsort has no argument */
+
+static int
+bulk_rec_cmp(const void *x, const void *y)
+{
+	const struct bulk_rec *a = x, *b = y;
+	int c;
+
+	c = strcmp(bulk_sort_text + a->name, bulk_sort_text + b->name);
+	if (c == 0)
+		c = strcmp(bulk_sort_text + a->type, bulk_sort_text + b->type);
+	if (c == 0)
+		c = a->name < b->name ? -1 : a->name > b->name;
+	return c;
+}
+
+/* Writes the collected run, sorted. */
+static int
+bulk_flush(struct store_bulk *bk)
+{
+	const struct bulk_rec *r;
+	size_t i;
+	int rc = 0;
+
+	bulk_sort_text = bk->text;
+	if (bk->n > 1)
+		qsort(bk->v, bk->n, sizeof(*bk->v), bulk_rec_cmp);
+	bulk_sort_text = NULL;
+	for (i = 0; rc == 0 && i < bk->n; i++) {
+		r = &bk->v[i];
+		rc = bk->st->drv->bulk_row(bk->b, bk->text + r->name,
+		    bk->text + r->type, bk->text + r->content, r->ttl, r->prio);
+	}
+	bk->n = 0;
+	bk->len = 0;
+	return rc;
+}
+
+static int
+bulk_keep(struct store_bulk *bk, const char *s, size_t *off)
+{
+	size_t n = strlen(s) + 1, cap;
+	char *t;
+
+	if (bk->len + n > bk->tcap) {
+		cap = bk->tcap ? bk->tcap : 1 << 20;
+		while (cap < bk->len + n)
+			cap *= 2;
+		if ((t = realloc(bk->text, cap)) == NULL)
+			return ERR_NOMEM;
+		bk->text = t;
+		bk->tcap = cap;
+	}
+	memcpy(bk->text + bk->len, s, n);
+	*off = bk->len;
+	bk->len += n;
+	return 0;
+}
+
+/* Adds a normalized row to the run, writing the run when it is full. */
+static int
+bulk_collect(struct store_bulk *bk, const char *name, const char *type,
+    const char *content, int64_t ttl, int64_t prio)
+{
+	struct bulk_rec *r, *t;
+	size_t cap;
+	int rc;
+
+	if (bk->n == bk->cap) {
+		cap = bk->cap ? bk->cap * 2 : 4096;
+		if ((t = realloc(bk->v, cap * sizeof(*t))) == NULL)
+			return ERR_NOMEM;
+		bk->v = t;
+		bk->cap = cap;
+	}
+	r = &bk->v[bk->n];
+	if ((rc = bulk_keep(bk, name, &r->name)) != 0 ||
+	    (rc = bulk_keep(bk, type, &r->type)) != 0 ||
+	    (rc = bulk_keep(bk, content, &r->content)) != 0)
+		return rc;
+	r->ttl = ttl;
+	r->prio = prio;
+	bk->n++;
+	if (bk->n >= BULK_RUN_ROWS || bk->len >= BULK_RUN_TEXT)
+		return bulk_flush(bk);
+	return 0;
+}
+
+int
+store_bulk_begin(struct store *st, int64_t zone_id, struct store_bulk **out)
+{
+	struct store_bulk *bk = NULL;
+	struct sql_stmt *s = NULL;
+	bool have = false;
+	int rc;
+
+	*out = NULL;
+	if (!st->in_txn)
+		return ERR_INVAL;
+	/* the zone's state row, locked on PostgreSQL: writers of the zone
+	 * in flight are waited for, new ones wait for our commit */
+	if ((rc = query(st, Q_STATE_GET, &s, "i", zone_id)) != 0)
+		return rc;
+	if ((rc = st->drv->step(s)) == SQL_ROW) {
+		have = true;
+		rc = 0;
+	}
+	done(st, s);
+	if (rc != 0)
+		return rc;
+	if (!have)
+		return ERR_NOTFOUND;
+	if ((rc = query(st, Q_ZONE_HAS_ROWS, &s, "i", zone_id)) != 0)
+		return rc;
+	rc = st->drv->step(s);
+	done(st, s);
+	if (rc == SQL_ROW)
+		return ERR_EXISTS;
+	if (rc != 0)
+		return rc;
+	if ((bk = calloc(1, sizeof(*bk))) == NULL)
+		return ERR_NOMEM;
+	bk->st = st;
+	bk->zone_id = zone_id;
+	if (q_text(st, Q_BULK_ON) != NULL &&
+	    (rc = run(st, Q_BULK_ON, NULL, "i", zone_id)) != 0)
+		goto out;
+	bk->on = true;
+	if (st->drv->bulk_open != NULL &&
+	    (rc = st->drv->bulk_open(st->conn, zone_id, &bk->b)) != 0)
+		goto out;
+	*out = bk;
+	bk = NULL;
+out:
+	store_bulk_free(bk);
+	return rc;
+}
+
+int
+store_bulk_add(struct store_bulk *bk, const char *name, const char *type,
+    const char *content, int64_t ttl, int64_t prio)
+{
+	char key[STORE_NAME_MAX], utype[16];
+	int rc;
+
+	if ((rc = rr_norm(key, utype, name, type, &content, &prio)) != 0)
+		return rc;
+	if (bk->b != NULL)
+		rc = bulk_collect(bk, key, utype, content, ttl, prio);
+	else
+		rc = run(bk->st, Q_RR_ADD, NULL, "itttii", bk->zone_id, key,
+		    utype, content, ttl, prio);
+	if (rc == 0)
+		bk->rows++;
+	return rc;
+}
+
+int
+store_bulk_end(struct store_bulk *bk, int64_t *rows)
+{
+	struct store *st = bk->st;
+	struct pend soa = { 0 };
+	int64_t soa_id, now = (int64_t)time(NULL);
+	uint32_t serial = 0;
+	bool found = false;
+	int rc = 0, rc2;
+
+	if (bk->b != NULL) {
+		rc = bulk_flush(bk);
+		rc2 = st->drv->bulk_close(bk->b, rc != 0);
+		bk->b = NULL;
+		if (rc == 0)
+			rc = rc2;
+		if (rc != 0)
+			goto out;
+	}
+	if (q_text(st, Q_BULK_OFF) != NULL &&
+	    (rc = run(st, Q_BULK_OFF, NULL, "i", bk->zone_id)) != 0)
+		goto out;
+	bk->on = false;
+	/* what the triggers and the steward's first pass would have left:
+	 * one generation step, the loaded serial served, nothing pending,
+	 * no journal (it starts at the loaded serial) */
+	if ((rc = soa_row(st, bk->zone_id, &found, &soa_id, &soa)) != 0)
+		goto out;
+	if (found && soa_serial(soa.content, &serial) == 0)
+		rc = run(st, Q_BULK_STATE, NULL, "iii", (int64_t)serial, now,
+		    bk->zone_id);
+	else
+		rc = run(st, Q_BULK_STATE, NULL, "nii", now, bk->zone_id);
+	if (rc == 0)
+		rc = run(st, Q_PEND_DEL, NULL, "i", bk->zone_id);
+	if (rc == 0)
+		rc = run(st, Q_JOURNAL_DEL_ZONE, NULL, "i", bk->zone_id);
+	if (rc == 0 && q_text(st, Q_BULK_NOTIFY) != NULL)
+		rc = run(st, Q_BULK_NOTIFY, NULL, "i", bk->zone_id);
+	if (rc == 0 && rows != NULL)
+		*rows = bk->rows;
+out:
+	free(soa.name);
+	free(soa.type);
+	free(soa.content);
+	store_bulk_free(bk);
+	return rc;
+}
+
+void
+store_bulk_free(struct store_bulk *bk)
+{
+	if (bk == NULL)
+		return;
+	if (bk->b != NULL)
+		bk->st->drv->bulk_close(bk->b, true);
+	if (bk->on)
+		bk->st->bulk_failed = true;
+	free(bk->v);
+	free(bk->text);
+	free(bk);
 }

@@ -150,6 +150,10 @@ struct store_rr {
  * lies outside the zone: callers skip it. */
 int store_row_to_rr(
     const char *zone, const struct store_row *row, struct store_rr *out);
+/* The same without the warning (journal rows, whose id is not a records
+ * id: the caller reads the zone in full to report the row). */
+int store_row_to_rr_quiet(
+    const char *zone, const struct store_row *row, struct store_rr *out);
 
 /* Adds one row: name lower case without trailing dot, type upper case;
  * for MX and SRV, a preference at the start of `content` goes to prio
@@ -296,5 +300,55 @@ typedef int (*store_tsigkey_cb)(
 /* Calls `cb` for every key, ordered by name. Strings are borrowed for
  * the call. */
 int store_tsigkey_list(struct store *st, store_tsigkey_cb cb, void *arg);
+
+#endif
+
+/* ---- bulk loads: a whole zone into an empty one --------------------- */
+#ifndef STORAGE_STORE_BULK_H
+#define STORAGE_STORE_BULK_H
+
+/*
+ * Loading a zone that has no rows (new, or emptied) in one pass, without
+ * the per-row work of the change triggers: inside the caller's open
+ * write transaction,
+ *
+ *   store_bulk_begin(st, zone_id, &bk);     the zone must have no rows
+ *   store_bulk_add(bk, ...) for every row;  nothing else on `st` between
+ *   store_bulk_end(bk, &rows);              then store_commit(st)
+ *
+ * While loading, the records triggers skip rows inserted into that zone
+ * by this transaction only (migration 002: SQLite lists the zone in
+ * coredns_bulk, PostgreSQL sets coredns.bulk_zone for the transaction);
+ * every other writer, PowerDNS included, and every other zone get the
+ * triggers as before. Rows are written many at a time (SQLite: multi-row
+ * INSERTs; PostgreSQL: COPY). store_bulk_end then does, once, what the
+ * triggers and the steward's first pass would have done: one generation
+ * step, the SOA row's serial recorded as served (the journal starts
+ * there: nothing to journal for a new zone; an IXFR from an older serial
+ * gets a full transfer), the zone's pending rows and journal cleared and,
+ * on PostgreSQL, the NOTIFY. Committed together, a reader sees the
+ * zone before or after the load, never half of it.
+ *
+ * On an error, or to give up, call store_bulk_free and roll back: a
+ * commit after an unfinished load is refused (rolled back, ERR_INVAL).
+ */
+struct store_bulk;
+
+/* Starts a bulk load of zone `zone_id` (created by store_zone_create in
+ * this transaction, or one without any records row). ERR_INVAL without
+ * an open transaction, ERR_NOTFOUND for no such zone, ERR_EXISTS when
+ * the zone has rows (nothing done: write a difference instead). On
+ * success `*out` is the load, which store_bulk_end or store_bulk_free
+ * ends. */
+int store_bulk_begin(
+    struct store *st, int64_t zone_id, struct store_bulk **out);
+/* Adds one row as store_rr_add does (same conventions and errors). */
+int store_bulk_add(struct store_bulk *bk, const char *name, const char *type,
+    const char *content, int64_t ttl, int64_t prio);
+/* Writes what is buffered and finishes the load (above); `rows` (may be
+ * NULL) gets the number of rows added. Frees `bk`, also on error. */
+int store_bulk_end(struct store_bulk *bk, int64_t *rows);
+/* Gives a load up (the caller rolls back). NULL-safe. */
+void store_bulk_free(struct store_bulk *bk);
 
 #endif

@@ -222,9 +222,9 @@ import_zone(struct store *st, const struct conf *c, const struct nconf_stmt *zs)
 	char name[STORE_NAME_MAX], path[PATH_MAX * 2], master[1024] = "";
 	enum store_zone_kind kind;
 	struct store_zone z = { 0 };
-	bool created = false;
+	bool created = false, bulk = false;
+	size_t i, len, nrecs = 0;
 	long sets = 0;
-	size_t i, len;
 	int rc;
 
 	if (zs->nw < 2 || zs->nw > 3 || !zs->block) {
@@ -284,9 +284,23 @@ import_zone(struct store *st, const struct conf *c, const struct nconf_stmt *zs)
 			util_fail(CMD, "zone %s: file path too long", name);
 			return ERR_SPACE;
 		}
-		/* the file first: an error in it writes nothing */
+		/* a new or empty zone: the file streamed into a bulk load */
+		if ((rc = store_begin(st)) != 0)
+			goto out;
+		rc = util_zone_bulk(
+		    st, CMD, path, name, kind, true, &z, &created, &nrecs);
+		if (rc == 0) {
+			bulk = true;
+			goto meta;
+		}
+		store_rollback(st);
+		if (rc != ERR_EXISTS)
+			goto out;
+		/* rows: a difference; the file first, so that an error in
+		 * it writes nothing */
 		if ((rc = util_zone_file(&recs, CMD, path, name)) != 0)
 			goto out;
+		nrecs = recs.n;
 	} else if (prim.n == 0) {
 		warn(c, zs->line, "secondary zone %s has no primaries", name);
 	}
@@ -294,6 +308,7 @@ import_zone(struct store *st, const struct conf *c, const struct nconf_stmt *zs)
 		goto out;
 	rc = util_zone_apply(st, name, kind, true,
 	    kind == STORE_ZONE_MASTER ? &recs : NULL, &z, &created, &sets);
+meta:
 	if (rc == 0 && kind == STORE_ZONE_SLAVE)
 		rc = store_zone_set_master(st, z.id, master);
 	if (rc == 0 && at != NULL)
@@ -317,10 +332,13 @@ import_zone(struct store *st, const struct conf *c, const struct nconf_stmt *zs)
 		    created ? "created" : "updated", name,
 		    master[0] ? master : "none");
 	} else if (store_zone_get(st, name, &z) == 0) {
-		printf("%s zone %s (MASTER) from %s: %zu records, %ld rrsets "
-		       "written, serial %" PRIu32 "\n",
-		    created ? "created" : "imported", z.name, path, recs.n,
-		    sets, z.serial);
+		printf("%s zone %s (MASTER) from %s: %zu records, ",
+		    created ? "created" : "imported", z.name, path, nrecs);
+		if (bulk)
+			printf("%zu rows written (bulk load)", nrecs);
+		else
+			printf("%ld rrsets written", sets);
+		printf(", serial %" PRIu32 "\n", z.serial);
 	}
 out:
 	util_recv_fini(&recs);

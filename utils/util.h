@@ -164,6 +164,19 @@ int util_zone_apply(struct store *st, const char *name,
     enum store_zone_kind kind, bool set_kind, const struct util_recv *f,
     struct store_zone *z, bool *created, long *sets);
 
+/* Inside the caller's open write transaction: when zone `name` is
+ * missing (created with `kind`) or has no rows (given `kind` when
+ * `set_kind`), streams the zone file `path` into it with the store's
+ * bulk load (store_bulk_begin): the file is never held in memory; one
+ * generation step, its SOA serial served, no journal. `z` gets the zone,
+ * `nrecs` the records written. Returns ERR_EXISTS, having done nothing,
+ * when the zone has rows (then util_zone_file and util_zone_apply);
+ * else an error (the file's or the store's) is printed for `cmd` once
+ * and returned, and the caller rolls back. */
+int util_zone_bulk(struct store *st, const char *cmd, const char *path,
+    const char *name, enum store_zone_kind kind, bool set_kind,
+    struct store_zone *z, bool *created, size_t *nrecs);
+
 /* Writes `r` as a zone-file line into `buf` (ZONEFILE_TEXT_MAX) and
  * points `owner` (no final dot), `type` and `rdata` into it. */
 int util_rec_text(const struct util_rec *r, char *buf, size_t len, char **owner,

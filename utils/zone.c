@@ -429,6 +429,115 @@ util_zone_apply(struct store *st, const char *name, enum store_zone_kind kind,
 	return rc;
 }
 
+/* The zone file streamed into a bulk load. */
+struct bulk_feed {
+	struct store_bulk *bk;
+	char *buf; /* ZONEFILE_TEXT_MAX */
+	size_t n, soa;
+	int rc; /* a store error, to tell it from the reader's */
+};
+
+static int
+bulk_feed_cb(void *arg, const struct zf_rr *rr)
+{
+	struct bulk_feed *f = arg;
+	uint8_t owner[DNAME_MAX];
+	struct zf_rr lr = *rr;
+	char *p[5], *q;
+	size_t len;
+	int i, rc;
+
+	memcpy(owner, rr->owner, dname_len(rr->owner));
+	dname_lower(owner);
+	lr.owner = owner;
+	lr.rclass = 1;
+	if ((rc = zonefile_rr_to_text(&lr, f->buf, ZONEFILE_TEXT_MAX)) < 0)
+		return f->rc = rc;
+	/* owner TAB ttl TAB class TAB type TAB rdata */
+	for (i = 0, q = f->buf; i < 5; i++) {
+		p[i] = q;
+		if (i < 4) {
+			if ((q = strchr(q, '\t')) == NULL)
+				return f->rc = ERR_FORMAT;
+			*q++ = '\0';
+		}
+	}
+	len = strlen(p[0]);
+	if (len > 1 && p[0][len - 1] == '.')
+		p[0][len - 1] = '\0';
+	rc = store_bulk_add(f->bk, p[0], p[3], p[4], rr->ttl, -1);
+	if (rc != 0)
+		return f->rc = rc;
+	f->n++;
+	f->soa += rr->type == SOA_TYPE;
+	return 0;
+}
+
+static void
+bulk_warn_cb(void *arg, const char *file, int line, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "%s: %s:%d: warning: %s\n", UTIL_PROG, file, line, msg);
+}
+
+int
+util_zone_bulk(struct store *st, const char *cmd, const char *path,
+    const char *name, enum store_zone_kind kind, bool set_kind,
+    struct store_zone *z, bool *created, size_t *nrecs)
+{
+	struct bulk_feed f = { 0 };
+	char err[512] = "";
+	int rc;
+
+	*created = false;
+	*nrecs = 0;
+	rc = store_zone_get(st, name, z);
+	if (rc == ERR_NOTFOUND) {
+		rc = store_zone_create(st, name, kind, &z->id);
+		snprintf(z->name, sizeof(z->name), "%s", name);
+		z->kind = kind;
+		*created = rc == 0;
+	} else if (rc == 0 && set_kind && z->kind != kind) {
+		rc = store_zone_set_kind(st, z->id, kind);
+	}
+	if (rc == 0)
+		rc = store_bulk_begin(st, z->id, &f.bk);
+	if (rc == ERR_EXISTS)
+		return rc; /* rows: the caller writes a difference */
+	if (rc != 0)
+		goto fail;
+	if ((f.buf = malloc(ZONEFILE_TEXT_MAX)) == NULL) {
+		rc = ERR_NOMEM;
+		goto fail;
+	}
+	rc = zonefile_read(
+	    path, name, 0, bulk_feed_cb, bulk_warn_cb, &f, err, sizeof(err));
+	if (rc != 0 && f.rc == 0) {
+		/* the file's error: one line, nothing written */
+		util_fail(cmd, "%s", err[0] ? err : err_str(rc));
+		goto out;
+	}
+	if (rc == 0 && f.soa == 0) {
+		util_fail(cmd, "%s: no SOA record for '%s'", path, name);
+		rc = ERR_FORMAT;
+		goto out;
+	}
+	if (rc == 0) {
+		rc = store_bulk_end(f.bk, NULL);
+		f.bk = NULL;
+	}
+	if (rc == 0)
+		*nrecs = f.n;
+fail:
+	if (rc != 0)
+		util_fail(
+		    cmd, "zone %s: nothing written: %s", name, err_str(rc));
+out:
+	store_bulk_free(f.bk);
+	free(f.buf);
+	return rc;
+}
+
 static int
 zone_import(struct store *st, int argc, char **argv, bool pdns_order)
 {
@@ -438,6 +547,7 @@ zone_import(struct store *st, int argc, char **argv, bool pdns_order)
 	struct store_zone z = { 0 };
 	bool created = false;
 	long sets = 0;
+	size_t n = 0;
 	int rc, ret = UTIL_EXIT_FAIL;
 
 	if (argc < 2 || argc > 3)
@@ -453,7 +563,26 @@ zone_import(struct store *st, int argc, char **argv, bool pdns_order)
 		zone_from_path(zname, sizeof(zname), path);
 		name = zname;
 	}
-	/* the file first: an error in it writes nothing */
+	/* a new or empty zone: the file streamed into a bulk load */
+	if (begin(st) != 0)
+		goto out;
+	rc = util_zone_bulk(
+	    st, CMD, path, name, STORE_ZONE_NATIVE, false, &z, &created, &n);
+	if (rc == 0) {
+		if (commit(st, z.id, 0) != 0)
+			goto out;
+		if (store_zone_get(st, name, &z) == 0)
+			printf("created zone %s from %s: %zu records, %zu rows "
+			       "written (bulk load), serial %" PRIu32 "\n",
+			    z.name, path, n, n, z.serial);
+		ret = UTIL_EXIT_OK;
+		goto out;
+	}
+	store_rollback(st);
+	if (rc != ERR_EXISTS)
+		goto out;
+	/* the zone has rows: only the differing rrsets are written; the
+	 * file first, so that an error in it writes nothing */
 	if (util_zone_file(&f, CMD, path, name) != 0)
 		goto out;
 	if (begin(st) != 0)

@@ -584,9 +584,171 @@ drv_variant(enum sql_variant v)
 		/* one serial step per committed transaction */
 		return "SELECT id, op, name, type, content, ttl, prio, txid "
 		       "FROM coredns_pending WHERE domain_id = ? ORDER BY id";
+	case SQL_V_BULK_ON:
+		/* for this transaction only (migration 002) */
+		return "SELECT set_config('coredns.bulk_zone', "
+		       "CAST(CAST(? AS BIGINT) AS TEXT), true)";
+	case SQL_V_BULK_OFF:
+		return "SELECT set_config('coredns.bulk_zone', '', true) "
+		       "WHERE CAST(? AS BIGINT) IS NOT NULL";
+	case SQL_V_BULK_NOTIFY:
+		return "SELECT pg_notify('coredns', "
+		       "CAST(CAST(? AS BIGINT) AS TEXT))";
 	default:
 		return NULL;
 	}
+}
+
+/* Bulk inserts: one COPY records FROM STDIN in text format for the
+ * whole load, fed in chunks of BULK_CHUNK octets. Nothing else may run
+ * on the connection until bulk_close ends the COPY. */
+#define BULK_CHUNK (256 * 1024)
+
+struct sql_bulk {
+	struct sql_conn *c;
+	char prefix[24]; /* "ZONE_ID\t" */
+	char *buf;
+	size_t len;
+	bool failed; /* PQputCopyData failed: the COPY is gone */
+};
+
+static int
+bulk_send(struct sql_bulk *b)
+{
+	if (b->len == 0)
+		return 0;
+	if (PQputCopyData(b->c->pg, b->buf, (int)b->len) != 1) {
+		log_pg(b->c, NULL, "copy");
+		b->failed = true;
+		return ERR_IO;
+	}
+	b->len = 0;
+	return 0;
+}
+
+/* Appends `s` as a COPY text field: backslash, tab, newline and carriage
+ * return escaped. The caller made room for 2 * strlen(s). */
+static void
+bulk_field(struct sql_bulk *b, const char *s)
+{
+	char *o = b->buf + b->len;
+
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '\\':
+			*o++ = '\\';
+			*o++ = '\\';
+			break;
+		case '\t':
+			*o++ = '\\';
+			*o++ = 't';
+			break;
+		case '\n':
+			*o++ = '\\';
+			*o++ = 'n';
+			break;
+		case '\r':
+			*o++ = '\\';
+			*o++ = 'r';
+			break;
+		default:
+			*o++ = *s;
+			break;
+		}
+	}
+	b->len = (size_t)(o - b->buf);
+}
+
+static int
+drv_bulk_row(struct sql_bulk *b, const char *name, const char *type,
+    const char *content, int64_t ttl, int64_t prio)
+{
+	size_t need;
+	int rc;
+
+	if (b->failed)
+		return ERR_IO;
+	need = sizeof(b->prefix) + 2 * (strlen(name) + strlen(type)) +
+	       2 * strlen(content) + 64;
+	if (b->len + need > BULK_CHUNK && (rc = bulk_send(b)) != 0)
+		return rc;
+	if (need > BULK_CHUNK) {
+		char *t = realloc(b->buf, need);
+
+		if (t == NULL)
+			return ERR_NOMEM;
+		b->buf = t;
+	}
+	memcpy(b->buf + b->len, b->prefix, strlen(b->prefix));
+	b->len += strlen(b->prefix);
+	bulk_field(b, name);
+	b->buf[b->len++] = '\t';
+	bulk_field(b, type);
+	b->buf[b->len++] = '\t';
+	bulk_field(b, content);
+	b->len += (size_t)snprintf(b->buf + b->len, 64,
+	    "\t%" PRId64 "\t%" PRId64 "\tf\tt\n", ttl, prio);
+	return 0;
+}
+
+static int
+drv_bulk_close(struct sql_bulk *b, bool abort)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (b == NULL)
+		return 0;
+	if (!abort && !b->failed)
+		rc = bulk_send(b);
+	if (PQputCopyEnd(b->c->pg,
+	        abort || rc != 0 || b->failed ? "bulk load given up" : NULL) !=
+	    1) {
+		log_pg(b->c, NULL, "copy end");
+		rc = rc != 0 ? rc : ERR_IO;
+	}
+	while ((res = PQgetResult(b->c->pg)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && !abort &&
+		    rc == 0) {
+			log_pg(b->c, res, "copy");
+			rc = conv(res);
+		}
+		PQclear(res);
+	}
+	free(b->buf);
+	free(b);
+	return rc;
+}
+
+static int
+drv_bulk_open(struct sql_conn *c, int64_t domain_id, struct sql_bulk **out)
+{
+	struct sql_bulk *b;
+	PGresult *res;
+	int rc;
+
+	if ((rc = conn_ok(c)) != 0)
+		return rc;
+	if ((b = calloc(1, sizeof(*b))) == NULL ||
+	    (b->buf = malloc(BULK_CHUNK)) == NULL) {
+		free(b);
+		return ERR_NOMEM;
+	}
+	b->c = c;
+	snprintf(b->prefix, sizeof(b->prefix), "%" PRId64 "\t", domain_id);
+	res = PQexec(c->pg, "COPY records (domain_id, name, type, content, "
+	                    "ttl, prio, disabled, auth) FROM STDIN");
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		log_pg(c, res, "copy");
+		rc = conv(res);
+		PQclear(res);
+		free(b->buf);
+		free(b);
+		return rc;
+	}
+	PQclear(res);
+	*out = b;
+	return 0;
 }
 
 /* "postgres://", "postgresql://" or a conninfo string ("host=...
@@ -630,6 +792,9 @@ const struct sql_driver sql_pgsql_driver = {
 	.change_fd = drv_change_fd,
 	.poll_changes = drv_poll_changes,
 	.variant = drv_variant,
+	.bulk_open = drv_bulk_open,
+	.bulk_row = drv_bulk_row,
+	.bulk_close = drv_bulk_close,
 	.begin_write = "BEGIN",
 	/* one snapshot for the whole read */
 	.begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",

@@ -259,8 +259,36 @@ static const char migration_1[] =
 	"  ON records FOR EACH ROW EXECUTE FUNCTION coredns_records_change();\n"
 	;
 
+static const char migration_2[] =
+	"-- storage/pgsql/migrations/002_bulk.sql - bulk loads of a new zone\n"
+	"--\n"
+	"-- A zone whose id the session has in the setting coredns.bulk_zone\n"
+	"-- (set_config(..., true): for the current transaction only) is being\n"
+	"-- loaded whole by store_bulk_* (store.h): rows inserted into it by that\n"
+	"-- transaction fire no trigger (the WHEN below is checked without calling\n"
+	"-- the function, so no event is even queued); the loader bumps the\n"
+	"-- generation once, records the served serial, clears the zone's pending\n"
+	"-- rows and journal and sends the NOTIFY itself, in the same transaction.\n"
+	"-- Every other session (PowerDNS, an admin's SQL) never has the setting\n"
+	"-- and gets the triggers as before. The one trigger for INSERT, UPDATE\n"
+	"-- and DELETE becomes one per event (a WHEN on NEW needs an INSERT\n"
+	"-- trigger of its own); the function is unchanged. Core tables unchanged.\n"
+	"\n"
+	"DROP TRIGGER coredns_records_aiud ON records;\n"
+	"\n"
+	"CREATE TRIGGER coredns_records_ai AFTER INSERT ON records\n"
+	"  FOR EACH ROW\n"
+	"  WHEN (current_setting('coredns.bulk_zone', true)\n"
+	"    IS DISTINCT FROM NEW.domain_id::text)\n"
+	"  EXECUTE FUNCTION coredns_records_change();\n"
+	"\n"
+	"CREATE TRIGGER coredns_records_aud AFTER UPDATE OR DELETE ON records\n"
+	"  FOR EACH ROW EXECUTE FUNCTION coredns_records_change();\n"
+	;
+
 const struct sql_migration pgsql_migrations[] = {
 	{ 1, "001_coredns", migration_1 },
+	{ 2, "002_bulk", migration_2 },
 	{ 0, NULL, NULL },
 };
 /* clang-format on */

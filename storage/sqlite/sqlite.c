@@ -1,6 +1,7 @@
 /* storage/sqlite/sqlite.c - SQLite driver behind the SQL statement vtable */
 #include "config.h"
 
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +95,13 @@ drv_open(const char *arg, struct sql_conn **out, char *err, size_t errlen)
 	sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
 	/* foreign_keys stays off, as in PowerDNS's gsqlite3 default: the
 	 * store deletes a zone's rows itself */
-	rc = sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", NULL, NULL, &msg);
+	/* statement journals (the pages one statement changed, to undo it
+	 * alone: every multi-row INSERT and every statement firing the
+	 * change triggers keeps one) and temporary tables in memory, not
+	 * in files under /var/tmp; set before any transaction starts */
+	rc = sqlite3_exec(c->db,
+	    "PRAGMA temp_store = MEMORY; PRAGMA journal_mode = WAL", NULL, NULL,
+	    &msg);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "sqlite:%s: %s", arg,
 		    msg ? msg : sqlite3_errstr(rc));
@@ -277,6 +284,265 @@ drv_poll_changes(struct sql_conn *c, bool *changed)
 	return 0;
 }
 
+/* Bulk inserts: rows are collected BULK_ROWS at a time, then bound
+ * (without a copy: the collected text stays put until the step) to one
+ * prepared multi-row INSERT. A larger page cache for the load keeps the
+ * indexes' pages in memory; the previous size is put back at the end.
+ *
+ * The change trigger on INSERT (coredns_records_ai) is dropped for the
+ * load and created again from its own text at the end, inside the
+ * loader's write transaction: SQLite has one writer at a time and no
+ * other connection sees the schema without it (a crash rolls back to
+ * the schema with it). Its WHEN would skip nothing here, but a table
+ * with an INSERT trigger that may abort makes every INSERT keep a
+ * statement journal: a copy of each index page it changes, which for a
+ * bulk load costs more than the rows themselves. The store does, once,
+ * what the trigger would have done per row (store_bulk_end). */
+#define BULK_ROWS 100
+#define BULK_COLS 5 /* name, type, content, ttl, prio; ?1 is the zone */
+#define BULK_CACHE_KIB 262144
+
+struct bulk_row {
+	size_t name, type, content; /* offsets into text */
+	int64_t ttl, prio;
+};
+
+struct sql_bulk {
+	struct sql_conn *c;
+	sqlite3_stmt *many, *one;
+	int64_t domain_id;
+	struct bulk_row rows[BULK_ROWS];
+	int n;
+	char *text;
+	size_t len, cap;
+	int64_t cache_size; /* to put back */
+	char *trigger;      /* the dropped trigger's CREATE, to put back */
+};
+
+static sqlite3_stmt *
+bulk_prepare(struct sql_conn *c, int rows)
+{
+	static const char head[] = "INSERT INTO records (domain_id, name, "
+	                           "type, content, ttl, prio, disabled, "
+	                           "auth) VALUES ";
+	sqlite3_stmt *st = NULL;
+	size_t len = sizeof(head) + (size_t)rows * 64, o;
+	char *sql;
+	int i, p;
+
+	if ((sql = malloc(len)) == NULL)
+		return NULL;
+	o = (size_t)snprintf(sql, len, "%s", head);
+	for (i = 0; i < rows; i++) {
+		p = 2 + i * BULK_COLS;
+		o += (size_t)snprintf(sql + o, len - o,
+		    "%s(?1, ?%d, ?%d, ?%d, ?%d, ?%d, 0, 1)", i > 0 ? ", " : "",
+		    p, p + 1, p + 2, p + 3, p + 4);
+	}
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	        NULL) != SQLITE_OK) {
+		log_err("sqlite: prepare: %s", sqlite3_errmsg(c->db));
+		st = NULL;
+	}
+	free(sql);
+	return st;
+}
+
+static int
+bulk_text(struct sql_bulk *b, const char *s, size_t *off)
+{
+	size_t n = strlen(s) + 1, cap;
+	char *t;
+
+	if (b->len + n > b->cap) {
+		cap = b->cap ? b->cap : 65536;
+		while (cap < b->len + n)
+			cap *= 2;
+		if ((t = realloc(b->text, cap)) == NULL)
+			return ERR_NOMEM;
+		b->text = t;
+		b->cap = cap;
+	}
+	memcpy(b->text + b->len, s, n);
+	*off = b->len;
+	b->len += n;
+	return 0;
+}
+
+/* Writes the collected rows: with the multi-row statement when there are
+ * BULK_ROWS of them, else one by one. */
+static int
+bulk_flush(struct sql_bulk *b)
+{
+	sqlite3_stmt *st = b->n == BULK_ROWS ? b->many : b->one;
+	const struct bulk_row *r;
+	int i, p, rc = SQLITE_OK;
+
+	for (i = 0; i < b->n && rc == SQLITE_OK; i++) {
+		r = &b->rows[i];
+		p = st == b->many ? 2 + i * BULK_COLS : 2;
+		rc = sqlite3_bind_text(
+		    st, p, b->text + r->name, -1, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(
+			    st, p + 1, b->text + r->type, -1, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(
+			    st, p + 2, b->text + r->content, -1, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, p + 3, r->ttl);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, p + 4, r->prio);
+		if (rc == SQLITE_OK && st == b->one) {
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc == SQLITE_DONE)
+				rc = SQLITE_OK;
+		}
+	}
+	if (rc == SQLITE_OK && st == b->many) {
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	b->n = 0;
+	b->len = 0;
+	if (rc != SQLITE_OK) {
+		log_err("sqlite: bulk insert: %s", sqlite3_errmsg(b->c->db));
+		return conv(rc);
+	}
+	return 0;
+}
+
+static int
+pragma_int(sqlite3 *db, const char *q, int64_t *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, q, -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return conv(rc);
+}
+
+#define BULK_TRIGGER "coredns_records_ai"
+
+/* Saves the text of the INSERT trigger and drops it (see above). */
+static int
+bulk_trigger_off(struct sql_bulk *b)
+{
+	sqlite3_stmt *s = NULL;
+	const char *t;
+	int rc;
+
+	rc = sqlite3_prepare_v2(b->c->db,
+	    "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+	    "AND tbl_name = 'records' AND name = '" BULK_TRIGGER "'",
+	    -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t = (const char *)sqlite3_column_text(s, 0);
+		rc = t != NULL && (b->trigger = strdup(t)) == NULL
+		         ? SQLITE_NOMEM
+		         : SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK; /* none: nothing to put back */
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_OK) {
+		log_err("sqlite: bulk load: %s", sqlite3_errmsg(b->c->db));
+		return conv(rc);
+	}
+	if (b->trigger == NULL)
+		return 0;
+	if ((rc = drv_exec(b->c, "DROP TRIGGER " BULK_TRIGGER)) != 0) {
+		free(b->trigger);
+		b->trigger = NULL;
+	}
+	return rc;
+}
+
+static int
+drv_bulk_close(struct sql_bulk *b, bool abort)
+{
+	char q[64];
+	int rc = 0, rc2;
+
+	if (b == NULL)
+		return 0;
+	if (!abort && b->n > 0)
+		rc = bulk_flush(b);
+	sqlite3_finalize(b->many);
+	sqlite3_finalize(b->one);
+	if (b->trigger != NULL) {
+		/* also when giving up: the caller rolls back, but the
+		 * trigger is never left out of a transaction that commits */
+		if ((rc2 = drv_exec(b->c, b->trigger)) != 0 && rc == 0)
+			rc = rc2;
+		free(b->trigger);
+	}
+	snprintf(q, sizeof(q), "PRAGMA cache_size = %" PRId64, b->cache_size);
+	sqlite3_exec(b->c->db, q, NULL, NULL, NULL);
+	free(b->text);
+	free(b);
+	return rc;
+}
+
+static int
+drv_bulk_open(struct sql_conn *c, int64_t domain_id, struct sql_bulk **out)
+{
+	struct sql_bulk *b;
+	char q[64];
+	int rc;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return ERR_NOMEM;
+	b->c = c;
+	b->domain_id = domain_id;
+	if ((rc = pragma_int(c->db, "PRAGMA cache_size", &b->cache_size))) {
+		free(b);
+		return rc;
+	}
+	snprintf(q, sizeof(q), "PRAGMA cache_size = -%d", BULK_CACHE_KIB);
+	sqlite3_exec(c->db, q, NULL, NULL, NULL);
+	if ((rc = bulk_trigger_off(b)) != 0) {
+		drv_bulk_close(b, true);
+		return rc;
+	}
+	b->many = bulk_prepare(c, BULK_ROWS);
+	b->one = bulk_prepare(c, 1);
+	if (b->many == NULL || b->one == NULL ||
+	    sqlite3_bind_int64(b->many, 1, domain_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(b->one, 1, domain_id) != SQLITE_OK) {
+		drv_bulk_close(b, true);
+		return ERR_IO;
+	}
+	*out = b;
+	return 0;
+}
+
+static int
+drv_bulk_row(struct sql_bulk *b, const char *name, const char *type,
+    const char *content, int64_t ttl, int64_t prio)
+{
+	struct bulk_row *r = &b->rows[b->n];
+	int rc;
+
+	if ((rc = bulk_text(b, name, &r->name)) != 0 ||
+	    (rc = bulk_text(b, type, &r->type)) != 0 ||
+	    (rc = bulk_text(b, content, &r->content)) != 0)
+		return rc;
+	r->ttl = ttl;
+	r->prio = prio;
+	if (++b->n == BULK_ROWS)
+		return bulk_flush(b);
+	return 0;
+}
+
 const struct sql_driver sql_sqlite_driver = {
 	.name = "sqlite",
 	.prefix = "sqlite:",
@@ -298,6 +564,9 @@ const struct sql_driver sql_sqlite_driver = {
 	.table_exists = drv_table_exists,
 	.change_fd = drv_change_fd,
 	.poll_changes = drv_poll_changes,
+	.bulk_open = drv_bulk_open,
+	.bulk_row = drv_bulk_row,
+	.bulk_close = drv_bulk_close,
 	.begin_write = "BEGIN IMMEDIATE",
 	.begin_read = "BEGIN",
 	.schema = sqlite_schema_sql,

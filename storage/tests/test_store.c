@@ -737,6 +737,212 @@ test_journal_read_prune(void **state)
 }
 
 static int
+count_rows_cb(void *arg, const struct store_row *row)
+{
+	(void)row;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* The zone's generation as stored. */
+static int64_t
+zone_generation(struct fx *f, int64_t zid)
+{
+	char q[128];
+
+	snprintf(q, sizeof(q),
+	    "SELECT generation FROM coredns_zone_state WHERE domain_id = "
+	    "%" PRId64,
+	    zid);
+	return sql_int(f, q);
+}
+
+/* A bulk load of a new zone: rows present (PowerDNS's conventions), one
+ * generation step, the SOA serial served, nothing pending, no journal;
+ * the triggers fire for another zone written meanwhile (PostgreSQL:
+ * another session; SQLite has one writer at a time) and for the zone
+ * itself afterwards. */
+static void
+test_bulk_load(void **state)
+{
+	struct fx *f = *state;
+	struct store_bulk *bk = NULL;
+	struct jcollect j = { 0 };
+	struct store_zone z;
+	int64_t zid = 0, gen0, rows = -1;
+	char name[64], q[256];
+	int i, n = 0;
+
+	assert_int_equal(store_bulk_begin(f->st, f->zid, &bk), ERR_INVAL);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(
+	    store_zone_create(f->st, "bulk.test", STORE_ZONE_NATIVE, &zid), 0);
+	/* the store's own view: the raw connection cannot see it yet */
+	assert_int_equal(store_zone_get(f->st, "bulk.test", &z), 0);
+	gen0 = z.generation;
+	assert_int_equal(gen0, 1);
+	assert_int_equal(store_bulk_begin(f->st, zid, &bk), 0);
+	assert_int_equal(store_bulk_add(bk, "Bulk.Test.", "soa",
+	                     "ns1.bulk.test. hm.bulk.test. 2024 3600 600 "
+	                     "604800 300",
+	                     3600, -1),
+	    0);
+	assert_int_equal(
+	    store_bulk_add(bk, "bulk.test", "NS", "ns1.bulk.test.", 3600, -1),
+	    0);
+	assert_int_equal(store_bulk_add(bk, "bulk.test", "MX",
+	                     "10 mail.bulk.test.", 3600, -1),
+	    0);
+	assert_int_equal(
+	    store_bulk_add(bk, "WWW.Bulk.Test.", "A", "192.0.2.80", 60, -1), 0);
+	assert_int_equal(store_bulk_add(bk, "t.bulk.test", "TXT",
+	                     "\"tab\\009 and back\\\\slash\"", 60, -1),
+	    0);
+	for (i = 0; i < 250; i++) { /* full batches and a rest */
+		snprintf(name, sizeof(name), "h%d.bulk.test", i);
+		assert_int_equal(
+		    store_bulk_add(bk, name, "A", "192.0.2.1", 60, -1), 0);
+	}
+	if (be == BE_PGSQL) {
+		/* another session writing another zone meanwhile */
+		sql(f, "INSERT INTO records (domain_id, name, type, content, "
+		       "ttl, prio) VALUES (1, 'other.example.com', 'A', "
+		       "'192.0.2.9', 60, 0)");
+		assert_int_equal(
+		    sql_int(f, "SELECT count(*) FROM "
+		               "coredns_pending WHERE domain_id = 1"),
+		    1);
+	}
+	assert_int_equal(store_bulk_end(bk, &rows), 0);
+	assert_int_equal(rows, 255);
+	assert_int_equal(store_commit(f->st), 0);
+
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM records WHERE domain_id = %" PRId64, zid);
+	assert_int_equal(sql_int(f, q), 255);
+	assert_int_equal(store_zone_read(f->st, zid, count_rows_cb, &n), 0);
+	assert_int_equal(n, 255);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM records WHERE "
+	                            "name = 'www.bulk.test' AND type = 'A'"),
+	    1);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM records WHERE "
+	                            "name = 'bulk.test' AND type = 'SOA'"),
+	    1);
+	assert_int_equal(
+	    sql_int(f, "SELECT prio FROM records WHERE type = 'MX' "
+	               "AND content = 'mail.bulk.test.'"),
+	    10);
+	assert_int_equal(
+	    sql_int(f, "SELECT count(*) FROM records WHERE type = 'TXT' AND "
+	               "content = '\"tab\\009 and back\\\\slash\"'"),
+	    1);
+	assert_int_equal(zone_generation(f, zid), gen0 + 1);
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM coredns_pending WHERE domain_id = %" PRId64,
+	    zid);
+	assert_int_equal(sql_int(f, q), 0);
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM coredns_journal WHERE domain_id = %" PRId64,
+	    zid);
+	assert_int_equal(sql_int(f, q), 0);
+	assert_int_equal(store_zone_get(f->st, "bulk.test", &z), 0);
+	assert_true(z.has_serial && z.has_served);
+	assert_int_equal(z.serial, 2024);
+	assert_int_equal(z.served_serial, 2024);
+	/* the journal starts at the loaded serial: older is a full transfer */
+	assert_int_equal(
+	    store_journal_read(f->st, zid, 2024, jcollect_cb, &j), 0);
+	assert_int_equal(j.n, 0);
+	assert_int_equal(store_journal_read(f->st, zid, 2023, jcollect_cb, &j),
+	    ERR_NOTFOUND);
+	/* nothing left for the steward of the bulk zone; the other zone's
+	 * write (PostgreSQL) gets its step */
+	assert_int_equal(pass(f), be == BE_PGSQL ? 1 : 0);
+	assert_int_equal(store_zone_get(f->st, "bulk.test", &z), 0);
+	assert_int_equal(z.serial, 2024);
+
+	/* the triggers fire for the zone afterwards: one row, one step */
+	assert_int_equal(
+	    store_rr_add(f->st, zid, "new.bulk.test", "A", "192.0.2.2", 60, -1),
+	    0);
+	assert_int_equal(zone_generation(f, zid), gen0 + 2);
+	assert_int_equal(sql_int(f, q), 0);
+	assert_int_equal(pass(f), 1);
+	assert_int_equal(store_zone_get(f->st, "bulk.test", &z), 0);
+	assert_int_equal(z.serial, 2025);
+	assert_int_equal(z.served_serial, 2025);
+	assert_int_equal(sql_int(f, q), 3); /* old SOA, new SOA, the A */
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(
+	    store_journal_read(f->st, zid, 2024, jcollect_cb, &j), 0);
+	assert_int_equal(j.n, 3);
+	assert_int_equal(j.last_to, 2025);
+
+	/* a zone with rows is no bulk load */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_bulk_begin(f->st, zid, &bk), ERR_EXISTS);
+	assert_int_equal(store_bulk_begin(f->st, 999, &bk), ERR_NOTFOUND);
+	assert_int_equal(store_rollback(f->st), 0);
+}
+
+/* A load given up half way (a bad row) leaves nothing: not the zone,
+ * not a row; a commit after it is refused; the triggers keep working. */
+static void
+test_bulk_abort(void **state)
+{
+	struct fx *f = *state;
+	struct store_bulk *bk = NULL;
+	int64_t zid = 0, gen0;
+	char name[64];
+	int i, pass_no;
+
+	for (pass_no = 0; pass_no < 2; pass_no++) {
+		assert_int_equal(store_begin(f->st), 0);
+		assert_int_equal(store_zone_create(f->st, "gone.test",
+		                     STORE_ZONE_NATIVE, &zid),
+		    0);
+		assert_int_equal(store_bulk_begin(f->st, zid, &bk), 0);
+		assert_int_equal(store_bulk_add(bk, "gone.test", "SOA",
+		                     "ns. hm. 1 1 1 1 1", 60, -1),
+		    0);
+		for (i = 0; i < 150; i++) {
+			snprintf(name, sizeof(name), "h%d.gone.test", i);
+			assert_int_equal(
+			    store_bulk_add(bk, name, "A", "192.0.2.1", 60, -1),
+			    0);
+		}
+		/* a bad row: the caller gives up */
+		assert_int_equal(
+		    store_bulk_add(bk, "bad.gone.test", "A", "", 60, -1),
+		    ERR_INVAL);
+		store_bulk_free(bk);
+		if (pass_no == 0)
+			assert_int_equal(store_commit(f->st), ERR_INVAL);
+		else
+			assert_int_equal(store_rollback(f->st), 0);
+		assert_int_equal(sql_int(f, "SELECT count(*) FROM domains "
+		                            "WHERE name = 'gone.test'"),
+		    0);
+		assert_int_equal(sql_int(f, "SELECT count(*) FROM records "
+		                            "WHERE name LIKE '%gone.test'"),
+		    0);
+	}
+	store_bulk_free(NULL);
+	/* the triggers fire as before */
+	gen0 = zone_generation(f, f->zid);
+	sql(f,
+	    "INSERT INTO records (domain_id, name, type, content, ttl, "
+	    "prio) VALUES (1, 'after.example.com', 'A', '192.0.2.7', 60, 0)");
+	assert_int_equal(zone_generation(f, f->zid), gen0 + 1);
+	assert_int_equal(
+	    sql_int(
+	        f, "SELECT count(*) FROM coredns_pending WHERE domain_id = 1"),
+	    1);
+	assert_int_equal(pass(f), 1);
+	assert_int_equal(serial_of(f), 101);
+}
+
+static int
 count_zone(void *arg, const struct store_zone *z)
 {
 	(void)z;
@@ -1372,6 +1578,10 @@ main(int argc, char **argv)
 		    test_zones_and_lease, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_change_detection, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bulk_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bulk_abort, setup, teardown),
 	};
 #ifdef HAVE_PGSQL
 	const struct CMUnitTest pg_only[] = {

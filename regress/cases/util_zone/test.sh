@@ -75,6 +75,18 @@ checks() {
 	check_eq "$(u zone export example.com | md5sum)" "$(md5sum <exp.zone)" \
 	    "export is stable"
 
+	# a new zone is bulk-loaded: one generation step, its serial served,
+	# nothing pending, no journal (it starts at the loaded serial)
+	check_eq "$(sq "SELECT generation || ' ' || served_serial FROM
+	    coredns_zone_state s JOIN domains d ON d.id = s.domain_id
+	    WHERE d.name = 'example.com'")" "2 2024010101" \
+	    "bulk load: one generation step, serial served"
+	check_eq "$(sq "SELECT count(*) FROM coredns_pending") $(jcount)" "0 0" \
+	    "bulk load: nothing pending, no journal"
+	check_eq "$(sq "SELECT count(*) FROM records WHERE name <> lower(name)
+	    OR name LIKE '%.' OR (type = 'MX' AND prio = 0)")" 0 \
+	    "bulk load: PowerDNS row conventions"
+
 	j0=$(jcount)
 	g0=$(u zone show example.com | sed -n 's/^generation: //p')
 	out=$(u zone import example.com.zone)
@@ -124,6 +136,29 @@ del web.example.com A 192.0.2.80" "journal holds exactly the difference"
 	check_cmd "import creates a zone named by the file" u zone import new.test.zone
 	check_has "$(u zone show new.test)" '^kind: NATIVE$' "imported zone is NATIVE"
 	check_eq "$(serial new.test)" 7 "imported zone keeps its serial"
+	u zone export new.test | sort >new.exp
+	check_eq "$(wc -l <new.exp)" 3 "bulk-loaded new.test: every record exported"
+	# an admin's SQL edit afterwards: the triggers fire, one step
+	nid=$(sq "SELECT id FROM domains WHERE name = 'new.test'")
+	nj="SELECT count(*) FROM coredns_journal WHERE domain_id = $nid"
+	check_eq "$(sq "$nj")" 0 "bulk-loaded new.test: no journal"
+	sq "UPDATE records SET content = '192.0.2.2' WHERE domain_id = $nid
+	    AND type = 'A'"
+	check_cmd "db steward --once" u db steward --once
+	check_eq "$(serial new.test)" 8 "SQL edit after a bulk load: one serial step"
+	check_eq "$(sq "SELECT DISTINCT serial_from || '-' || serial_to FROM
+	    coredns_journal WHERE domain_id = $nid") $(sq "$nj")" "7-8 4" \
+	    "SQL edit after a bulk load: exactly one journal step"
+	check_eq "$(sq "SELECT count(*) FROM coredns_pending")" 0 \
+	    "SQL edit after a bulk load: nothing left pending"
+	# a bad line in a new zone's file: nothing written, not even the zone
+	printf '@ 3600 IN SOA ns hm 7 1 1 1 1\n@ NS ns\nns AAA 1\n' >bad.test.zone
+	err=$("$UTIL" --db "$DSN" zone import bad.test.zone 2>&1)
+	check_eq "$?:$(printf '%s\n' "$err" | wc -l)" "1:1" \
+	    "bad new zone: exit 1, one error line"
+	check_has "$err" 'bad\.test\.zone:3:' "bad new zone: error names file:line"
+	check_eq "$(sq "SELECT count(*) FROM domains WHERE name = 'bad.test'")" 0 \
+	    "bad new zone: nothing written"
 
 	# ---- command line ----------------------------------------------------
 	for s in "" create delete list show set-kind increase-serial import export; do
