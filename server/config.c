@@ -327,6 +327,14 @@ out:
 	return rc;
 }
 
+static int setup_nworkers = 1;
+
+int
+server_workers(void)
+{
+	return setup_nworkers;
+}
+
 struct config *
 config_build(struct corefile *cf, int nworkers, char *err, size_t errlen)
 {
@@ -342,6 +350,7 @@ config_build(struct corefile *cf, int nworkers, char *err, size_t errlen)
 	atomic_init(&c->refs, 1);
 	c->cf = cf;
 	c->nworkers = nworkers;
+	setup_nworkers = nworkers;
 	if (cf->nblocks == 0) {
 		snprintf(err, errlen, "no server blocks in the configuration");
 		goto fail;

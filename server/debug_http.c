@@ -17,9 +17,25 @@ uint64_t debug_reloads_ok, debug_reloads_failed;
 
 #define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
 
+#define MAX_RENDERERS 16
+static void (*renderers[MAX_RENDERERS])(struct strbuf *b);
+static int nrenderers;
+
+void
+debug_vars_add(void (*render)(struct strbuf *b))
+{
+	for (int i = 0; i < nrenderers; i++)
+		if (renderers[i] == render)
+			return;
+	if (nrenderers < MAX_RENDERERS)
+		renderers[nrenderers++] = render;
+}
+
 void
 debug_vars_render(struct strbuf *b)
 {
+	for (int i = 0; i < nrenderers; i++)
+		renderers[i](b);
 	const struct worker_stats *st;
 
 	strbuf_printf(b, "# coredns debug counters\n");

@@ -18,6 +18,10 @@ struct httpd *debug_http_start(
 /* Appends the debug counters (Prometheus text) to `b`. */
 void debug_vars_render(struct strbuf *b);
 
+/* Adds a renderer whose text is appended to the debug counters (and so
+ * to /metrics); main thread, once per function. */
+void debug_vars_add(void (*render)(struct strbuf *b));
+
 /* Counters the main thread keeps (reloads). */
 extern uint64_t debug_reloads_ok, debug_reloads_failed;
 

@@ -80,6 +80,9 @@ void server_block_set_tls(struct server_block *sb, void *ssl_ctx);
 /* Reloads the Corefile now, as SIGHUP does (main thread). 0 when the new
  * configuration is serving; the caller's context may be gone then. */
 int server_reload_request(void);
+/* Worker threads the configuration being set up runs on (for per-worker
+ * plugin state sized in setup). */
+int server_workers(void);
 /* True while shutting down in lameduck mode. */
 bool server_in_lameduck(void);
 /* Raises the lameduck period used at the next shutdown. */

@@ -347,6 +347,133 @@ reply_add_rr(struct request *req, enum section sec, const uint8_t *owner,
 }
 
 int
+reply_add_bodies(struct request *req, enum section sec, const uint8_t *owner,
+    uint16_t owner_off, const uint8_t *bodies, uint32_t len, uint16_t count)
+{
+	struct wire_writer *w = &req->ww;
+	size_t mark = w->len, first;
+	unsigned nptrs = w->nptrs;
+	const uint8_t *p = bodies, *end = bodies + len;
+
+	if (!req->started || (unsigned)sec < req->section)
+		return ERR_INVAL;
+	if ((uint32_t)req->counts[sec] + count > 0xffff)
+		return ERR_SPACE;
+	if (count == 0)
+		return 0;
+	if (owner != NULL) {
+		first = w->len;
+		if (wire_put_name(w, owner, true) != 0)
+			goto space;
+		/* a compressed name may end in a pointer: point at its start */
+		if (first > 0x3fff)
+			goto long_owner;
+		owner_off = (uint16_t)first;
+	}
+	/* the first owner is written: the rest point at it */
+	if (owner == NULL) {
+		if (w->cap - w->len < 2)
+			goto space;
+		wire_put16(w->buf + w->len, (uint16_t)(0xc000 | owner_off));
+		w->len += 2;
+	}
+	for (uint16_t i = 0; i < count; i++) {
+		size_t n = 10u + wire_get16(p + 8);
+
+		if (p + n > end)
+			goto space;
+		if (i > 0) {
+			if (w->cap - w->len < 2)
+				goto space;
+			wire_put16(
+			    w->buf + w->len, (uint16_t)(0xc000 | owner_off));
+			w->len += 2;
+		}
+		if (w->cap - w->len < n)
+			goto space;
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+		p += n;
+	}
+	req->section = (uint8_t)sec;
+	req->counts[sec] = (uint16_t)(req->counts[sec] + count);
+	wire_put16(req->tx + 6 + 2 * sec, req->counts[sec]);
+	return 0;
+long_owner:
+	/* past 16 KiB: write the owner in full for every RR */
+	w->len = mark;
+	w->nptrs = nptrs;
+	for (uint16_t i = 0; i < count; i++) {
+		size_t n = 10u + wire_get16(p + 8);
+
+		if (p + n > end || wire_put_name(w, owner, true) != 0 ||
+		    wire_put_bytes(w, p, n) != 0)
+			goto space;
+		p += n;
+	}
+	req->section = (uint8_t)sec;
+	req->counts[sec] = (uint16_t)(req->counts[sec] + count);
+	wire_put16(req->tx + 6 + 2 * sec, req->counts[sec]);
+	return 0;
+space:
+	w->len = mark;
+	w->nptrs = nptrs;
+	return ERR_SPACE;
+}
+
+size_t
+reply_offset(const struct request *req)
+{
+	return req->ww.len;
+}
+
+void
+reply_add_target(struct request *req, size_t off)
+{
+	const uint8_t *buf = req->ww.buf;
+
+	/* each label of the name becomes a target */
+	while (off < req->ww.len && buf[off] != 0 && (buf[off] & 0xc0) == 0) {
+		wire_add_target(&req->ww, off);
+		off += (size_t)buf[off] + 1;
+	}
+}
+
+int
+reply_set_cached(struct request *req, const uint8_t *pkt, size_t len)
+{
+	struct wire_writer *w = &req->ww;
+	uint16_t flags;
+
+	if (len < DNS_HDR_LEN + (size_t)req->q.qname_len + 4 ||
+	    len > REQ_BUF_SIZE - 1 - 11 - REQ_OPTS_SIZE)
+		return ERR_INVAL;
+	wire_writer_init(w, req->tx, REQ_BUF_SIZE - 1 - 11 - REQ_OPTS_SIZE);
+	memcpy(req->tx, pkt, len);
+	w->len = len;
+	wire_put16(req->tx, req->q.id);
+	flags = wire_get16(pkt + 2);
+	flags = (uint16_t)((flags & ~(FLAG_RD | FLAG_CD)) |
+	                   (req->q.flags & (FLAG_RD | FLAG_CD)));
+	wire_put16(req->tx + 2, flags);
+	memcpy(req->tx + DNS_HDR_LEN, req->q.qname, req->q.qname_len);
+	req->rcode = FLAGS_RCODE(flags);
+	req->counts[0] = wire_get16(pkt + 6);
+	req->counts[1] = wire_get16(pkt + 8);
+	req->counts[2] = wire_get16(pkt + 10);
+	req->section = SEC_ADDITIONAL;
+	req->optlen = 0;
+	req->started = true;
+	return 0;
+}
+
+int
+request_worker(const struct request *req)
+{
+	return req->w != NULL ? worker_index(req->w) : 0;
+}
+
+int
 reply_add_txt(struct request *req, enum section sec, const uint8_t *owner,
     uint16_t cls, uint32_t ttl, const char *text)
 {

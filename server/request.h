@@ -84,6 +84,28 @@ uint16_t reply_rcode(const struct request *req);
 int reply_add_rr(struct request *req, enum section sec, const uint8_t *owner,
     uint16_t type, uint16_t cls, uint32_t ttl, const uint8_t *rdata,
     uint16_t rdlen);
+/* Appends `count` RRs given as packed bodies (type, class, TTL, rdlen,
+ * rdata each; `len` bytes in all). Their owner is `owner` (compressed
+ * against the reply) or, when `owner` is NULL, a compression pointer to
+ * the name at offset `owner_off` of the reply (the question's is at
+ * 12). ERR_SPACE (nothing added) when they do not fit. For plugins
+ * that keep records in wire form. */
+int reply_add_bodies(struct request *req, enum section sec,
+    const uint8_t *owner, uint16_t owner_off, const uint8_t *bodies,
+    uint32_t len, uint16_t count);
+/* Offset in the reply where the next byte goes. */
+size_t reply_offset(const struct request *req);
+/* Makes the name at offset `off` of the reply (e.g. inside rdata just
+ * added) a compression target for later owners. */
+void reply_add_target(struct request *req, size_t off);
+/* Replaces the reply by a stored one (`pkt`, `len` bytes: header,
+ * question, sections, without OPT) that answered the same question:
+ * the ID, RD/CD and the question's case are taken from this query.
+ * ERR_INVAL when it does not fit. For packet caches. */
+int reply_set_cached(struct request *req, const uint8_t *pkt, size_t len);
+/* The index of the worker running the request (0 .. workers - 1). */
+int request_worker(const struct request *req);
+
 /* A TXT record whose text is split into 255-octet strings. */
 int reply_add_txt(struct request *req, enum section sec, const uint8_t *owner,
     uint16_t cls, uint32_t ttl, const char *text);
