@@ -13,27 +13,41 @@
 #include "common/zonefile.h"
 #include "storage/rowfast.h"
 
-/* A plain absolute name (no escapes, quotes or spaces, not "@"), with
- * or without the final dot, into `out`; its length or -1. */
+/* A plain absolute name (letters, digits and the other printable
+ * octets but no escapes, quotes, parentheses, ';', '@' or spaces), with
+ * or without the final dot, straight into wire form in `out`; its length
+ * or -1 (then the full parser decides). */
 static int
 plain_name(const char *s, size_t n, uint8_t *out)
 {
-	char buf[DNAME_MAX + 2];
+	size_t o = 1, lab = 0;
 
-	if (n == 0 || n > DNAME_MAX)
+	if (n == 0 || n > DNAME_MAX || (n == 1 && s[0] == '.'))
 		return -1;
+	if (s[n - 1] == '.')
+		n--;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
+		if (ch == '.') {
+			if (o - lab - 1 == 0)
+				return -1; /* empty label */
+			out[lab] = (uint8_t)(o - lab - 1);
+			lab = o++;
+			continue;
+		}
 		if (ch <= ' ' || ch == '\\' || ch == '"' || ch == '(' ||
 		    ch == ')' || ch == ';' || ch == '@' || ch >= 0x7f)
 			return -1;
+		if (o - lab - 1 == DNAME_LABEL_MAX || o + 1 >= DNAME_MAX)
+			return -1;
+		out[o++] = ch;
 	}
-	if (n == 1 && s[0] == '.')
-		return -1; /* the root: let the parser say */
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return dname_from_str(out, buf) > 0 ? (int)dname_len(out) : -1;
+	if (o - lab - 1 == 0)
+		return -1;
+	out[lab] = (uint8_t)(o - lab - 1);
+	out[o++] = 0;
+	return (int)o;
 }
 
 /* Splits `s` into at most `max` space-separated fields. */

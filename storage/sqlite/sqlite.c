@@ -83,6 +83,10 @@ drv_open(const char *arg, struct sql_conn **out, char *err, size_t errlen)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return ERR_NOMEM;
+	/* no global allocation statistics: they take a process-wide mutex
+	 * on every allocation (a zone load makes millions). It only works
+	 * before SQLite initializes, so a later call fails harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	rc = sqlite3_open_v2(arg, &c->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	    NULL);

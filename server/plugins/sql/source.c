@@ -273,7 +273,7 @@ zone_load(struct sqlsrc *s, const struct store_zone *z, const uint8_t *apex,
 	*out = NULL;
 	if ((c.b = zsnap_builder_new(apex)) == NULL)
 		return ERR_NOMEM;
-	rc = store_zone_read(s->st, z->id, load_row, &c);
+	rc = store_zone_load(s->st, z->id, load_row, &c);
 	if (rc != 0) {
 		zsnap_builder_free(c.b);
 		return rc;

@@ -164,7 +164,8 @@ struct zsnap_builder {
 	int apex_labels;
 	struct bnode *nodes;
 	size_t nnodes, capnodes;
-	uint32_t *ht;
+	uint64_t *ht; /* hash << 32 | (index + 1): probes skip other names
+	                 without touching their nodes */
 	uint32_t htmask;
 	uint8_t *names;
 	size_t nameslen, capnames;
@@ -195,16 +196,16 @@ grow(void **p, size_t *cap, size_t need, size_t elem)
 static int
 b_rehash(struct zsnap_builder *b, size_t size)
 {
-	uint32_t *ht = calloc(size, sizeof(*ht));
+	uint64_t *ht = calloc(size, sizeof(*ht));
 
 	if (ht == NULL)
 		return ERR_NOMEM;
 	for (size_t k = 0; k < b->nnodes; k++) {
-		uint32_t i = b->nodes[k].hash & (uint32_t)(size - 1);
+		uint32_t h = b->nodes[k].hash, i = h & (uint32_t)(size - 1);
 
 		while (ht[i] != 0)
 			i = (i + 1) & (uint32_t)(size - 1);
-		ht[i] = (uint32_t)k + 1;
+		ht[i] = (uint64_t)h << 32 | (uint64_t)(k + 1);
 	}
 	free(b->ht);
 	b->ht = ht;
@@ -217,15 +218,18 @@ b_rehash(struct zsnap_builder *b, size_t size)
 static int
 b_node(struct zsnap_builder *b, const uint8_t *name, size_t len, uint32_t *idx)
 {
-	uint32_t h = zname_hash(name, len), i, v;
+	uint32_t h = zname_hash(name, len), i;
+	uint64_t v;
 	struct bnode *n;
 	int rc;
 
 	for (i = h & b->htmask; (v = b->ht[i]) != 0; i = (i + 1) & b->htmask) {
-		n = &b->nodes[v - 1];
-		if (n->hash == h && n->namelen == len &&
+		if ((uint32_t)(v >> 32) != h)
+			continue;
+		n = &b->nodes[(uint32_t)v - 1];
+		if (n->namelen == len &&
 		    memcmp(b->names + n->name_off, name, len) == 0) {
-			*idx = v - 1;
+			*idx = (uint32_t)v - 1;
 			return 0;
 		}
 	}
@@ -254,10 +258,10 @@ b_node(struct zsnap_builder *b, const uint8_t *name, size_t len, uint32_t *idx)
 	*idx = (uint32_t)b->nnodes++;
 	if ((b->nnodes + 1) * 2 > (size_t)b->htmask + 1)
 		return b_rehash(b, ((size_t)b->htmask + 1) * 2);
-	/* the slot found above is still free */
+	/* the parent's insertion may have moved things: probe again */
 	for (i = h & b->htmask; b->ht[i] != 0; i = (i + 1) & b->htmask)
 		;
-	b->ht[i] = *idx + 1;
+	b->ht[i] = (uint64_t)h << 32 | (uint64_t)(*idx + 1);
 	return 0;
 }
 
@@ -590,19 +594,19 @@ zsnap_builder_finish(struct zsnap_builder *b)
 			base->blob = p;
 	}
 	base->bloblen = pos;
-	/* the lookup table, the hash kept beside each offset */
-	while (htsize < b->nnodes * 2)
-		htsize *= 2;
-	if ((base->ht = calloc(htsize, sizeof(*base->ht))) == NULL)
-		goto fail;
-	base->htmask = (uint32_t)(htsize - 1);
-	for (size_t k = 0; k < b->nnodes; k++) {
-		uint32_t h = b->nodes[k].hash, i = h & base->htmask;
+	/* the builder's table becomes the lookup table: same hashes and
+	 * slots, node indexes turned into blob offsets */
+	for (size_t i = 0; i <= b->htmask; i++) {
+		uint64_t v = b->ht[i];
 
-		while (base->ht[i] != 0)
-			i = (i + 1) & base->htmask;
-		base->ht[i] = (uint64_t)h << 32 | (uint64_t)(offs[k] + 1);
+		if (v != 0)
+			b->ht[i] = (v & 0xffffffff00000000ull) |
+			           (uint64_t)(offs[(uint32_t)v - 1] + 1);
 	}
+	htsize = (size_t)b->htmask + 1;
+	base->ht = b->ht;
+	base->htmask = b->htmask;
+	b->ht = NULL;
 	base->mem = sizeof(*base) + htsize * sizeof(*base->ht) + pos;
 	z->base = base;
 	z->nodes = b->nnodes;
