@@ -1806,9 +1806,22 @@ store_generations(struct store *st, store_gen_cb cb, void *arg)
 #define BULK_RUN_TEXT (96 << 20)
 
 struct bulk_rec {
+	uint64_t key; /* the name's first 8 octets, big-endian: most
+	                 comparisons end here, without touching the text */
 	size_t name, type, content; /* offsets into text */
 	int64_t ttl, prio;
 };
+
+static uint64_t
+bulk_key(const char *s)
+{
+	uint64_t k = 0;
+	int i;
+
+	for (i = 0; i < 8 && s[i] != '\0'; i++)
+		k = k << 8 | (uint8_t)s[i];
+	return k << (8 * (8 - i));
+}
 
 struct store_bulk {
 	struct store *st;
@@ -1830,6 +1843,8 @@ bulk_rec_cmp(const void *x, const void *y)
 	const struct bulk_rec *a = x, *b = y;
 	int c;
 
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
 	c = strcmp(bulk_sort_text + a->name, bulk_sort_text + b->name);
 	if (c == 0)
 		c = strcmp(bulk_sort_text + a->type, bulk_sort_text + b->type);
@@ -1902,6 +1917,7 @@ bulk_collect(struct store_bulk *bk, const char *name, const char *type,
 	    (rc = bulk_keep(bk, type, &r->type)) != 0 ||
 	    (rc = bulk_keep(bk, content, &r->content)) != 0)
 		return rc;
+	r->key = bulk_key(bk->text + r->name);
 	r->ttl = ttl;
 	r->prio = prio;
 	bk->n++;
