@@ -78,6 +78,10 @@ struct sql_driver {
 	int (*step)(struct sql_stmt *s);
 	/* Makes a statement ready for new bindings and steps. */
 	void (*reset)(struct sql_stmt *s);
+	/* Optional: the statement's rows are read a few at a time instead
+	 * of whole (bounded memory for a zone of a million rows); set once
+	 * after prepare. NULL: the driver reads rows that way anyway. */
+	void (*stream)(struct sql_stmt *s);
 	void (*finalize)(struct sql_stmt *s); /* NULL-safe */
 	bool (*column_null)(struct sql_stmt *s, int col);
 	int64_t (*column_int)(struct sql_stmt *s, int col);

@@ -219,6 +219,8 @@ stmt(struct store *st, enum q id, struct sql_stmt **out)
 		rc = st->drv->prepare(st->conn, q_text(st, id), &st->q[id]);
 		if (rc != 0)
 			return rc;
+		if (id == Q_ZONE_LOAD && st->drv->stream != NULL)
+			st->drv->stream(st->q[id]);
 	}
 	*out = st->q[id];
 	return 0;

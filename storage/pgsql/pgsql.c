@@ -48,6 +48,8 @@ struct sql_stmt {
 	PGresult *res;
 	int row, nrows;
 	bool ran;
+	bool stream;  /* single-row mode: one PGresult per row */
+	bool pending; /* stream: results still to be read */
 };
 
 /* SQLSTATE of a failed result to ERR_* at the boundary */
@@ -233,6 +235,17 @@ rewrite(const char *sql, int *nparams)
 	return out;
 }
 
+/* Reads what is left of a streamed result, so the connection is free. */
+static void
+stream_drain(struct sql_stmt *s)
+{
+	PGresult *r;
+
+	while (s->pending && (r = PQgetResult(s->c->pg)) != NULL)
+		PQclear(r);
+	s->pending = false;
+}
+
 static void
 drv_finalize(struct sql_stmt *s)
 {
@@ -243,6 +256,7 @@ drv_finalize(struct sql_stmt *s)
 	if (s == NULL)
 		return;
 	PQclear(s->res);
+	stream_drain(s);
 	if (s->epoch == s->c->epoch && s->name[0] != '\0' &&
 	    PQstatus(s->c->pg) == CONNECTION_OK) {
 		snprintf(q, sizeof(q), "DEALLOCATE %s", s->name);
@@ -346,11 +360,67 @@ drv_bind_null(struct sql_stmt *s, int idx)
 	return set_param(s, idx, NULL);
 }
 
+static void
+drv_stream(struct sql_stmt *s)
+{
+	s->stream = true;
+}
+
+/* A streamed statement: rows arrive one PGresult each (PostgreSQL's
+ * single-row mode) while the server is still sending the rest. */
+static int
+stream_step(struct sql_stmt *s)
+{
+	int rc;
+
+	if (!s->ran) {
+		if ((rc = stmt_ready(s)) != 0)
+			return rc;
+		s->ran = true;
+		if (!PQsendQueryPrepared(s->c->pg, s->name, s->nparams,
+		        (const char *const *)s->params, NULL, NULL, 0)) {
+			log_pg(s->c, NULL, "step");
+			return ERR_IO;
+		}
+		s->pending = true;
+		PQsetSingleRowMode(s->c->pg);
+	}
+	PQclear(s->res);
+	s->res = NULL;
+	s->nrows = 0;
+	s->row = -1;
+	if (!s->pending)
+		return SQL_DONE;
+	s->res = PQgetResult(s->c->pg);
+	switch (PQresultStatus(s->res)) {
+	case PGRES_SINGLE_TUPLE:
+		s->nrows = 1;
+		s->row = 0;
+		return SQL_ROW;
+	case PGRES_TUPLES_OK:
+	case PGRES_COMMAND_OK:
+		/* the end; NULL follows */
+		PQclear(s->res);
+		s->res = NULL;
+		stream_drain(s);
+		return SQL_DONE;
+	default:
+		rc = s->res != NULL ? conv(s->res) : ERR_IO;
+		log_pg(s->c, s->res, "step");
+		PQclear(s->res);
+		s->res = NULL;
+		stream_drain(s);
+		return rc;
+	}
+}
+
 static int
 drv_step(struct sql_stmt *s)
 {
 	int rc;
 
+	if (s->stream)
+		return stream_step(s);
 	if (!s->ran) {
 		if ((rc = stmt_ready(s)) != 0)
 			return rc;
@@ -384,6 +454,7 @@ drv_reset(struct sql_stmt *s)
 
 	PQclear(s->res);
 	s->res = NULL;
+	stream_drain(s);
 	s->ran = false;
 	s->row = s->nrows = 0;
 	for (i = 0; i < s->nparams; i++) {
@@ -782,6 +853,7 @@ const struct sql_driver sql_pgsql_driver = {
 	.bind_null = drv_bind_null,
 	.step = drv_step,
 	.reset = drv_reset,
+	.stream = drv_stream,
 	.finalize = drv_finalize,
 	.column_null = drv_column_null,
 	.column_int = drv_column_int,
