@@ -1,6 +1,7 @@
 /* server/plugins/sql/answer.c - authoritative answers from zone snapshots */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "common/dname.h"
@@ -79,7 +80,8 @@ add_neg_soa(struct request *req, const struct zsnap *z, const uint8_t *cur,
  * zones, owner pointing at `toff` in the packet, while they fit. */
 static void
 add_addresses(struct request *req, const uint8_t *target, size_t toff,
-    zone_lookup_fn lookup, void *arg, size_t limit)
+    zone_lookup_fn lookup, void *arg, size_t limit, const struct zsnap *z,
+    unsigned *info)
 {
 	static const uint16_t types[2] = { TYPE_A, TYPE_AAAA };
 	uint8_t name[256];
@@ -89,8 +91,11 @@ add_addresses(struct request *req, const uint8_t *target, size_t toff,
 
 	memcpy(name, target, len);
 	dname_lower(name);
-	if ((tz = lookup(arg, name, len)) == NULL ||
-	    (n = zsnap_find(tz, name, len)) == NULL)
+	tz = lookup(arg, name, len);
+	/* the answer now depends on another zone, or on the zone list */
+	if (tz != z)
+		*info |= ANS_MULTIZONE;
+	if (tz == NULL || (n = zsnap_find(tz, name, len)) == NULL)
 		return;
 	for (int i = 0; i < 2; i++) {
 		struct zrrset s;
@@ -107,7 +112,7 @@ add_addresses(struct request *req, const uint8_t *target, size_t toff,
  * `start` with pointer owners (2 bytes each). */
 static void
 additional(struct request *req, const struct zrrset *s, size_t start,
-    zone_lookup_fn lookup, void *arg)
+    zone_lookup_fn lookup, void *arg, const struct zsnap *z, unsigned *info)
 {
 	const uint8_t *p = s->body, *pkt;
 	size_t pos = start, skip, plen, limit = reply_limit(req);
@@ -127,7 +132,7 @@ additional(struct request *req, const struct zrrset *s, size_t start,
 
 		if (rdlen > skip && toff < plen && reply_offset(req) < limit)
 			add_addresses(
-			    req, pkt + toff, toff, lookup, arg, limit);
+			    req, pkt + toff, toff, lookup, arg, limit, z, info);
 		pos += 2u + 10u + rdlen;
 		p += 10u + rdlen;
 	}
@@ -137,7 +142,7 @@ additional(struct request *req, const struct zrrset *s, size_t start,
  * offset `cut_off` or 0). */
 static int
 referral(struct request *req, const struct zsnap *z, const struct znode *cut,
-    size_t cut_off, zone_lookup_fn lookup, void *arg)
+    size_t cut_off, zone_lookup_fn lookup, void *arg, unsigned *info)
 {
 	struct zrrset ns;
 	size_t start = reply_offset(req), limit = reply_limit(req);
@@ -145,7 +150,6 @@ referral(struct request *req, const struct zsnap *z, const struct znode *cut,
 	size_t plen;
 	int rc;
 
-	(void)z;
 	if (!znode_rrset(cut, TYPE_NS, &ns))
 		return 0;
 	if ((rc = add_set(req, SEC_AUTHORITY, &ns, cut->name, cut_off)) != 0)
@@ -158,9 +162,14 @@ referral(struct request *req, const struct zsnap *z, const struct znode *cut,
 		uint16_t rdlen = wire_get16(p + 8);
 		size_t toff = start + 2 + 10;
 
-		if (reply_offset(req) < limit)
+		/* RFC 9471: glue below the cut is required; when it does
+		 * not fit, the reply is truncated (TC) by the core */
+		if (dname_is_subdomain(pkt + toff, cut->name))
+			add_addresses(req, pkt + toff, toff, lookup, arg,
+			    SIZE_MAX, z, info);
+		else if (reply_offset(req) < limit)
 			add_addresses(
-			    req, pkt + toff, toff, lookup, arg, limit);
+			    req, pkt + toff, toff, lookup, arg, limit, z, info);
 		start += 2u + 10u + rdlen;
 		p += 10u + rdlen;
 	}
@@ -245,7 +254,7 @@ zanswer(struct request *req, const struct zsnap *z, zone_lookup_fn lookup,
 				*info |= ANS_REFERRAL;
 				return referral(req, z, cut,
 				    cur_off ? cur_off + offs[k] : 0, lookup,
-				    arg);
+				    arg, info);
 			}
 			if (dn != NULL) {
 				/* RFC 6672: DNAME, then a synthesized CNAME */
@@ -278,9 +287,9 @@ zanswer(struct request *req, const struct zsnap *z, zone_lookup_fn lookup,
 				curlen = tlen;
 				dname_lower(cur);
 				cur_off = rdoff;
+				*info |= ANS_MULTIZONE;
 				if ((z = lookup(arg, cur, curlen)) == NULL)
 					return 0;
-				*info |= ANS_MULTIZONE;
 				continue;
 			}
 		}
@@ -321,7 +330,8 @@ zanswer(struct request *req, const struct zsnap *z, zone_lookup_fn lookup,
 			    0)
 				return rc;
 			if (cur_off != 0 && cur_off <= 0x3fff)
-				additional(req, &s, start, lookup, arg);
+				additional(
+				    req, &s, start, lookup, arg, z, info);
 			return 0;
 		}
 		if ((node->flags & ZN_CNAME) && qtype != TYPE_CNAME &&
@@ -350,11 +360,11 @@ zanswer(struct request *req, const struct zsnap *z, zone_lookup_fn lookup,
 			              : 0;
 			if (cur_off != 0)
 				reply_add_target(req, cur_off);
-			if ((nz = lookup(arg, cur, curlen)) == NULL)
-				return 0; /* out of our zones: the client goes
-				             on */
-			if (nz != z)
+			nz = lookup(arg, cur, curlen);
+			if (nz != z) /* out of our zones too: one may come */
 				*info |= ANS_MULTIZONE;
+			if (nz == NULL)
+				return 0; /* the client goes on from here */
 			z = nz;
 			continue;
 		}

@@ -16,7 +16,7 @@ typedef const struct zsnap *(*zone_lookup_fn)(
     void *arg, const uint8_t *name, size_t len);
 
 #define ANS_NXDOMAIN 0x01  /* the final name does not exist */
-#define ANS_MULTIZONE 0x02 /* a chain went through another zone */
+#define ANS_MULTIZONE 0x02 /* depends on another zone or the zone list */
 #define ANS_REFERRAL 0x04
 
 /* Writes the reply to the request's question from zone `z` (which

@@ -20,7 +20,8 @@ struct pc_slot {
 	uint16_t qtype;
 	uint8_t kflags;
 	uint8_t qlen;
-	uint8_t pad[2];
+	uint8_t multi; /* version is the zone table's, not the zone's */
+	uint8_t pad;
 	uint8_t data[PC_DATA]; /* header, question (lower case), sections */
 };
 
@@ -109,6 +110,8 @@ key_flags(const struct request *req)
 		f |= 0x02;
 	if (request_flags(req) & FLAG_CD)
 		f |= 0x04;
+	if (request_qclass(req) == CLASS_ANY)
+		f |= 0x08; /* the question echoes the class */
 	return f;
 }
 
@@ -143,7 +146,8 @@ worker_of(struct pcache *pc, const struct request *req)
 }
 
 bool
-pcache_lookup(struct pcache *pc, struct request *req, uint64_t version)
+pcache_lookup(
+    struct pcache *pc, struct request *req, uint64_t zver, uint64_t tver)
 {
 	struct pc_worker *w = worker_of(pc, req);
 	const uint8_t *name = request_qname(req);
@@ -163,7 +167,7 @@ pcache_lookup(struct pcache *pc, struct request *req, uint64_t version)
 
 		if (w->tags[i + (size_t)k] != tag_of(h))
 			continue;
-		if (s->hash == h && s->version == version &&
+		if (s->hash == h && s->version == (s->multi ? tver : zver) &&
 		    s->qtype == qtype && s->kflags == kf && s->qlen == len &&
 		    memcmp(s->data + DNS_HDR_LEN, name, len) == 0 &&
 		    reply_set_cached(req, s->data, s->len) == 0) {
@@ -176,7 +180,8 @@ pcache_lookup(struct pcache *pc, struct request *req, uint64_t version)
 }
 
 void
-pcache_store(struct pcache *pc, struct request *req, uint64_t version)
+pcache_store(
+    struct pcache *pc, struct request *req, uint64_t version, bool multi)
 {
 	struct pc_worker *w = worker_of(pc, req);
 	const uint8_t *name = request_qname(req), *pkt;
@@ -222,6 +227,7 @@ pcache_store(struct pcache *pc, struct request *req, uint64_t version)
 	s->qtype = qtype;
 	s->kflags = kf;
 	s->qlen = (uint8_t)len;
+	s->multi = multi;
 	memcpy(s->data, pkt, plen);
 	/* the question in lower case, so any client case matches */
 	memcpy(s->data + DNS_HDR_LEN, name, len);

@@ -25,13 +25,17 @@ struct pcache;
 struct pcache *pcache_new(size_t capacity, int nworkers);
 void pcache_free(struct pcache *pc);
 
-/* Looks the request's question up for zone snapshot `version`; on a
- * hit the reply is written (reply_set_cached) and true returned. Runs on
- * the request's worker; no locks, no allocation. */
-bool pcache_lookup(struct pcache *pc, struct request *req, uint64_t version);
+/* Looks the request's question up: an entry is valid for the zone
+ * snapshot version `zver`, or, if it was stored as depending on other
+ * zones, for the zone table version `tver`. On a hit the reply is written
+ * (reply_set_cached) and true returned. Runs on the request's worker; no
+ * locks, no allocation. */
+bool pcache_lookup(
+    struct pcache *pc, struct request *req, uint64_t zver, uint64_t tver);
 /* Stores the request's reply as built so far (before OPT) for
- * `version`. */
-void pcache_store(struct pcache *pc, struct request *req, uint64_t version);
+ * `version`: the zone snapshot's, or with `multi` the zone table's. */
+void pcache_store(
+    struct pcache *pc, struct request *req, uint64_t version, bool multi);
 
 /* Sums of the per-worker counters; `entries` = slots in use. */
 void pcache_totals(const struct pcache *pc, struct pcache_stats *out,

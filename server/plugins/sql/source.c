@@ -198,11 +198,16 @@ retire_check(void *arg)
 		ev_timer_start(s->retire_timer, RETIRE_EVERY_MS);
 }
 
+static _Atomic uint64_t table_versions = 1;
+
 static void
 publish(struct sqlsrc *s, struct ztable *t)
 {
-	struct ztable *old = atomic_exchange(&s->table, t);
+	struct ztable *old;
 	struct retired *r;
+
+	t->version = atomic_fetch_add(&table_versions, 1);
+	old = atomic_exchange(&s->table, t);
 
 	if (old == NULL)
 		return;

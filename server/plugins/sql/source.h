@@ -34,6 +34,7 @@ struct ztable {
 	uint32_t *ht; /* index + 1, by apex hash */
 	uint32_t mask;
 	int max_labels;
+	uint64_t version; /* process-unique: a new table, a new version */
 };
 
 struct hazard {

@@ -307,6 +307,7 @@ sql_serve(struct request *req, void *ctx)
 	const struct zsnap *z;
 	enum pl_status st = PL_DONE;
 	unsigned info;
+	size_t qlen;
 
 	if (request_opcode(req) != OPCODE_QUERY ||
 	    (qclass != CLASS_IN && qclass != CLASS_ANY) || qtype == TYPE_AXFR ||
@@ -319,9 +320,19 @@ sql_serve(struct request *req, void *ctx)
 		st = reply_init(req, RCODE_SERVFAIL) == 0 ? PL_DONE : PL_ERROR;
 		goto out;
 	}
-	if ((e = ztable_find(t, qname, dname_len(qname))) == NULL) {
+	qlen = dname_len(qname);
+	if ((e = ztable_find(t, qname, qlen)) == NULL) {
 		st = PL_NEXT;
 		goto out;
+	}
+	if (qtype == TYPE_DS && e->apexlen == qlen && qlen > 1) {
+		/* DS is the parent's data (RFC 4035 3.1.4.1): when the
+		 * parent zone is served too, it answers */
+		const struct zent *p =
+		    ztable_find(t, qname + 1 + qname[0], qlen - 1 - qname[0]);
+
+		if (p != NULL)
+			e = p;
 	}
 	z = e->snap;
 	if (z == NULL || !z->has_soa) {
@@ -330,7 +341,7 @@ sql_serve(struct request *req, void *ctx)
 		st = reply_init(req, RCODE_SERVFAIL) == 0 ? PL_DONE : PL_ERROR;
 		goto out;
 	}
-	if (pcache_lookup(c->pc, req, z->version))
+	if (pcache_lookup(c->pc, req, z->version, t->version))
 		goto out;
 	if (zanswer(req, z, lookup_zone, (void *)t, &info) != 0) {
 		request_set_error(req, "plugin/sql: answer too large");
@@ -341,8 +352,10 @@ sql_serve(struct request *req, void *ctx)
 		st = PL_NEXT;
 		goto out;
 	}
-	if (!(info & ANS_MULTIZONE))
-		pcache_store(c->pc, req, z->version);
+	if (info & ANS_MULTIZONE)
+		pcache_store(c->pc, req, t->version, true);
+	else
+		pcache_store(c->pc, req, z->version, false);
 out:
 	sqlsrc_leave(c->src, w);
 	return st;
