@@ -22,6 +22,7 @@ enum q {
 	Q_ZONE_BY_ID,
 	Q_ZONE_LIST,
 	Q_ZONE_SOA,
+	Q_ZONE_SOA_APEX,
 	Q_ZONE_INSERT,
 	Q_ZONE_DEL_RECORDS,
 	Q_ZONE_DEL_META,
@@ -76,6 +77,13 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ZONE_SOA] = "SELECT id, name, content, ttl, prio FROM records "
 	               "WHERE domain_id = ? AND upper(type) = 'SOA' "
 	               "AND " SERVED " ORDER BY id LIMIT 1",
+	/* the same for an SOA row spelled as the store writes it: found
+	 * through records_lookup_id_idx instead of a scan of the zone */
+	[Q_ZONE_SOA_APEX] =
+	    "SELECT id, name, content, ttl, prio FROM records "
+	    "WHERE domain_id = ? AND name = (SELECT lower(rtrim(name, '.')) "
+	    "FROM domains WHERE id = ?) AND type IN ('SOA', 'soa') "
+	    "AND " SERVED " ORDER BY id LIMIT 1",
 	[Q_ZONE_INSERT] = "INSERT INTO domains (name, type) VALUES (?, ?)",
 	[Q_ZONE_DEL_RECORDS] = "DELETE FROM records WHERE domain_id = ?",
 	[Q_ZONE_DEL_META] = "DELETE FROM domainmetadata WHERE domain_id = ?",
@@ -701,15 +709,33 @@ zone_from_row(struct store *st, struct sql_stmt *s, struct store_zone *z)
 	return 0;
 }
 
+/* Steps *s to the zone's SOA row: the apex row in the store's own
+ * spelling first (an index lookup), else any row of type SOA in any
+ * case (a scan of the zone). Returns SQL_ROW, SQL_DONE or an error;
+ * *s is to be released with done() either way. */
+static int
+soa_step(struct store *st, int64_t zone_id, struct sql_stmt **s)
+{
+	int rc;
+
+	if ((rc = query(st, Q_ZONE_SOA_APEX, s, "ii", zone_id, zone_id)) != 0)
+		return rc;
+	if ((rc = st->drv->step(*s)) != SQL_DONE)
+		return rc;
+	done(st, *s);
+	*s = NULL;
+	if ((rc = query(st, Q_ZONE_SOA, s, "i", zone_id)) != 0)
+		return rc;
+	return st->drv->step(*s);
+}
+
 static int
 zone_serial(struct store *st, struct store_zone *z)
 {
 	struct sql_stmt *s = NULL;
 	int rc;
 
-	if ((rc = query(st, Q_ZONE_SOA, &s, "i", z->id)) != 0)
-		return rc;
-	if ((rc = st->drv->step(s)) == SQL_ROW) {
+	if ((rc = soa_step(st, z->id, &s)) == SQL_ROW) {
 		z->has_serial =
 		    soa_serial(st->drv->column_text(s, 2), &z->serial) == 0;
 		rc = 0;
@@ -1408,9 +1434,7 @@ soa_row(struct store *st, int64_t zone_id, bool *found, int64_t *id,
 	int rc;
 
 	*found = false;
-	if ((rc = query(st, Q_ZONE_SOA, &s, "i", zone_id)) != 0)
-		return rc;
-	if ((rc = st->drv->step(s)) == SQL_ROW) {
+	if ((rc = soa_step(st, zone_id, &s)) == SQL_ROW) {
 		*found = true;
 		*id = st->drv->column_int(s, 0);
 		soa->name = dup_or_null(st->drv->column_text(s, 1));

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,12 +208,42 @@ test_apply(void **state)
 	zsnap_unref(z2);
 }
 
+/* Many single-name steps, each on top of the last: the overlay grows
+ * past its first hash table (64 slots) and is copied every step. */
+static void
+test_many_steps(void **state)
+{
+	struct zsnap *z = build(), *next;
+	char name[64];
+
+	(void)state;
+	for (int i = 0; i < 300; i++) {
+		struct zchange c = { true, NULL, TYPE_A, 60, a1, 4 };
+
+		snprintf(name, sizeof(name), "h%d.example.org.", i);
+		c.owner = W(name);
+		next = zsnap_apply(z, &c, 1);
+		assert_non_null(next);
+		zsnap_unref(z);
+		z = next;
+	}
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "h%d.example.org.", i);
+		assert_true(exists(z, name));
+	}
+	assert_false(exists(z, "h300.example.org."));
+	assert_true(exists(z, "www.example.org."));
+	assert_int_equal(z->records, 5 + 300);
+	zsnap_unref(z);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_many_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

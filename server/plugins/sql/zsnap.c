@@ -697,6 +697,7 @@ static struct zovl *
 ovl_clone(const struct zovl *src)
 {
 	struct zovl *o = calloc(1, sizeof(*o));
+	size_t size;
 
 	if (o == NULL)
 		return NULL;
@@ -715,11 +716,14 @@ ovl_clone(const struct zovl *src)
 			o->n = i + 1;
 		}
 	}
-	if (ovl_rehash(o, 64) != 0)
+	/* Size the table for what is there before filling it: a table
+	 * filled first and grown after would have no free slot to end
+	 * a probe on. */
+	size = 64;
+	while ((o->n + 1) * 2 > size)
+		size *= 2;
+	if (ovl_rehash(o, size) != 0)
 		goto fail;
-	while ((o->n + 1) * 2 > (size_t)o->htmask + 1)
-		if (ovl_rehash(o, ((size_t)o->htmask + 1) * 2) != 0)
-			goto fail;
 	return o;
 fail:
 	ovl_free(o);
