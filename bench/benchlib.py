@@ -8,10 +8,12 @@
                                 plus the root's cutime+cstime (children it
                                 has reaped); VmHWM and Pss (shared pages
                                 split between their users) summed
-  probe --port P --qname N --qtype T --timeout S --since T0 [--need-answer]
+  probe --port P --qname N --qtype T --timeout S --since T0 [--need-answer | --not-servfail]
                                 ask 127.0.0.1:P every 2 ms until a NOERROR
                                 answer comes (with --need-answer: one with a
-                                non-empty answer section); prints seconds
+                                non-empty answer section; with --not-servfail:
+                                any answer but SERVFAIL, e.g. the REFUSED of
+                                a server with an empty store); prints seconds
                                 since T0 (an epoch float)
   alive PID...                  those of the PIDs still running (not zombies)
   othercpu PID                  CPU ticks of all processes outside PID's tree
@@ -132,7 +134,7 @@ def othercpu(root):
 QTYPES = {"A": 1, "NS": 2, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28}
 
 
-def probe(port, qname, qtype, timeout, since, need_answer):
+def probe(port, qname, qtype, timeout, since, need_answer, not_servfail=False):
     qid = random.randrange(65536)
     q = struct.pack(">HHHHHH", qid, 0, 1, 0, 0, 0)
     for lab in qname.rstrip(".").split("."):
@@ -150,7 +152,8 @@ def probe(port, qname, qtype, timeout, since, need_answer):
                     continue
                 rcode = data[3] & 0xF
                 ancount = struct.unpack(">H", data[6:8])[0]
-                if rcode == 0 and (ancount > 0 or not need_answer):
+                if (rcode == 0 and (ancount > 0 or not need_answer)) or (
+                        not_servfail and rcode != 2):
                     print("%.3f" % (time.time() - since))
                     return 0
                 break
@@ -274,9 +277,11 @@ def main(argv):
         ap.add_argument("--timeout", type=float, default=60)
         ap.add_argument("--since", type=float, default=None)
         ap.add_argument("--need-answer", action="store_true")
+        ap.add_argument("--not-servfail", action="store_true")
         a = ap.parse_args(argv[2:])
         return probe(a.port, a.qname, a.qtype, a.timeout,
-                     a.since if a.since is not None else time.time(), a.need_answer)
+                     a.since if a.since is not None else time.time(), a.need_answer,
+                     a.not_servfail)
     elif cmd == "dnsperf":
         print(json.dumps(parse_dnsperf(argv[2])))
     elif cmd == "record":

@@ -83,7 +83,7 @@ def main(d):
             "rows loaded: `SELECT count(*)` of the zone's records with a type, after each run."]
     pend = [r for r in rows if r.get("pending") is not None]
     if pend:
-        out += ["", "Rows in `coredns_pending` after our import committed: %s (written by the per-row triggers during the import)." %
+        out += ["", "Rows in `coredns_pending` after our import committed: %s (a new zone is bulk-loaded: the change triggers skip its rows and the loader clears the zone's pending rows in the same transaction)." %
                 "/".join(sorted(set(str(r["pending"]) for r in pend)))]
     notes = [l.strip() for l in open(os.path.join(d, "notes.txt")) if l.strip()]
     if notes:

@@ -7,6 +7,11 @@ Reads DIR/results.jsonl, machine.txt, notes.txt, commands.txt; writes
 DIR/results.md and DIR/{qps,usq,latency}.png. With --readme, copies the
 plots into --results-dir and replaces the part of the README between
 <!-- bench:results:begin --> and <!-- bench:results:end -->.
+
+Besides the per-scenario tables: memory per record and start-up (from the
+"empty" baseline rows and the first answers), the edit scenario (raw SQL
+edit -> answer, from bench/edit_latency.py's rows), and our rows against
+the goals of shared/BENCHMARKS.md.
 """
 import argparse
 import json
@@ -29,6 +34,8 @@ LABEL = {
     "pdns-pgsql-nocache": "PowerDNS gpgsql, caches off",
 }
 SCEN_ORDER = ["whoami", "hits", "mixed", "flood"]
+# scenarios with tables of their own (not dnsperf runs)
+OWN_TABLE = ("edit", "empty")
 BEGIN = "<!-- bench:results:begin -->"
 END = "<!-- bench:results:end -->"
 
@@ -91,6 +98,7 @@ def cell(m, f):
 def summarize(rows):
     """{scenario: {server: figures}}"""
     out = {}
+    rows = [r for r in rows if r["scenario"] not in OWN_TABLE]
     for scen in sorted(set(r["scenario"] for r in rows), key=lambda s: (
             SCEN_ORDER.index(s) if s in SCEN_ORDER else 99, s)):
         out[scen] = {}
@@ -174,6 +182,207 @@ def table(scen, figs, lat_qps):
             cell(f["load"], lambda v: "%.2f" % v),
             cell(f["other"], lambda v: "%.2f" % v), rc or "-"))
     return "\n".join(lines)
+
+AUTH = ("hits", "mixed", "flood")
+
+
+def pct_rank(vals, p):
+    """nearest-rank percentile of a sorted list (None when empty)"""
+    if not vals:
+        return None
+    return vals[min(len(vals) - 1, max(0, int(round(p / 100.0 * len(vals) + 0.5)) - 1))]
+
+
+def memory_figures(rows, total_rrs):
+    """{server: {...}} from the "empty" baseline rows and the first answers
+    of the authoritative scenarios (all their starts pooled)."""
+    out = {}
+    servers = sorted(set(r["server"] for r in rows if r.get("kind") in ("empty", "load")
+                         and r["scenario"] in AUTH + ("empty",)),
+                     key=lambda s: ORDER.index(s) if s in ORDER else 99)
+    for srv in servers:
+        ld = [r for r in rows if r["server"] == srv and r.get("kind") == "load"
+              and r["scenario"] in AUTH]
+        em = [r for r in rows if r["server"] == srv and r.get("kind") == "empty"]
+        if not ld:
+            continue
+        f = {"loaded": med([r.get("hwm_kib", 0) / 1024.0 for r in ld if r.get("hwm_kib")]),
+             "empty": (em[-1].get("hwm_kib", 0) / 1024.0) if em else None,
+             "load": med([r.get("load_s") for r in ld]),
+             "starts": len(ld)}
+        # PowerDNS keeps no zone in memory: no per-record figure
+        if f["loaded"] and f["empty"] is not None and total_rrs and not srv.startswith("pdns"):
+            f["per_rec"] = (f["loaded"][0] - f["empty"]) * 1024 * 1024 / total_rrs
+        out[srv] = f
+    return out
+
+
+def memory_table(mem, total_rrs):
+    knot = mem.get("knot", {})
+    kb = knot.get("per_rec")
+    kl = knot.get("load")[0] if knot.get("load") else None
+    lines = ["| server | VmHWM empty MiB | VmHWM at first answer MiB (median of starts) | "
+             "bytes per record | ÷ Knot's | first answer s (median of %s starts) | ÷ Knot's |" % (
+                 "/".join(sorted(set(str(f["starts"]) for f in mem.values())) or ["?"])),
+             "|---|---|---|---|---|---|---|"]
+    for srv, f in mem.items():
+        pr = f.get("per_rec")
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            LABEL.get(srv, srv),
+            "%.1f" % f["empty"] if f["empty"] is not None else "-",
+            cell(f["loaded"], lambda v: "%.1f" % v),
+            "%.0f" % pr if pr is not None else (
+                "- (zone not in memory)" if srv.startswith("pdns") else "-"),
+            "%.2f×" % (pr / kb) if pr is not None and kb else "-",
+            cell(f["load"], lambda v: "%.2f" % v),
+            "%.2f×" % (f["load"][0] / kl) if f["load"] and kl else "-"))
+    return "\n".join(lines)
+
+
+def edit_figures(rows):
+    out = {}
+    servers = sorted(set(r["server"] for r in rows if r.get("kind") == "edit"),
+                     key=lambda s: ORDER.index(s) if s in ORDER else 99)
+    for srv in servers:
+        ed = [r for r in rows if r["server"] == srv and r.get("kind") == "edit"]
+        setup = [r for r in rows if r["server"] == srv and r.get("kind") == "edit-setup"]
+        oth = [r for r in rows if r["server"] == srv and r.get("kind") == "edit-other"]
+        ld = [r for r in rows if r["server"] == srv and r.get("kind") == "load"
+              and r["scenario"] == "edit"]
+        bound = setup[-1].get("bound_s", 10) if setup else 10
+        ok = sorted(r["edit_s"] for r in ed if r.get("edit_s") is not None)
+        tmo = [r for r in ed if r.get("timeout")]
+        err = [r for r in ed if r.get("error")]
+        full = ok + [float("inf")] * (len(tmo) + len(err))
+        out[srv] = {
+            "n": len(ed), "seen": len(ok), "timeouts": len(tmo), "errors": len(err),
+            "bound": bound, "p50": pct_rank(full, 50), "p99": pct_rank(full, 99),
+            "max": full[-1] if full else None, "min": ok[0] if ok else None,
+            "commit_ms": med([r.get("commit_ms") for r in ed]),
+            "steward": setup[-1].get("steward_wait_s") if setup else None,
+            "client": setup[-1].get("client") if setup else None,
+            "poll_ms": setup[-1].get("poll_ms") if setup else None,
+            "other": oth[-1].get("other_cores") if oth else None,
+            "load": med([r.get("load_s") for r in ld]),
+            "first_error": err[0].get("error") if err else None,
+            # the first edit not seen in the bound, and whether every later
+            # one was missed too (a server that stopped following the store)
+            "first_tmo": min([r["run"] for r in tmo] or [0]) or None,
+            "all_after": bool(tmo) and all(r.get("timeout") or r.get("error") for r in ed
+                                           if r["run"] >= min(t["run"] for t in tmo)),
+        }
+    return out
+
+
+def fmt_edit(v, bound):
+    if v is None:
+        return "-"
+    if v == float("inf"):
+        return "> %.0f s" % bound
+    if v >= 1:
+        return "%.2f s" % v
+    return "%.1f ms" % (v * 1000)
+
+
+def edit_table(ed):
+    peers = [f for s, f in ed.items() if not is_ours(s) and f["p50"] not in (None, float("inf"))]
+    best = min([f["p50"] for f in peers] or [0]) or None
+    lines = ["| server | edits | p50 | p99 | min – max | not seen in the bound | p50 ÷ best peer | "
+             "commit ms (median) | steward lease after | first answer s | others' CPU, cores |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for srv, f in ed.items():
+        b = f["bound"]
+        ratio = "-"
+        if best and f["p50"] not in (None, float("inf")):
+            ratio = "%.1f×" % (f["p50"] / best)
+        miss = "%d" % f["timeouts"]
+        if f["timeouts"] and f["first_tmo"] and srv.startswith("ours"):
+            miss += " (from edit %d%s)" % (f["first_tmo"], ", all later ones too"
+                                           if f["all_after"] else "")
+        if f["errors"]:
+            miss += " (+%d wrong before the edit)" % f["errors"]
+        st = "-"
+        if f["steward"] is not None:
+            st = "not in 30 s" if f["steward"] < 0 else "%.2f s" % f["steward"]
+        rng = "%s – %s" % (fmt_edit(f["min"], b), fmt_edit(f["max"], b))
+        if f["min"] is None:
+            rng = "all > %.0f s" % b if f["n"] else "-"
+        lines.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            LABEL.get(srv, srv), f["n"], fmt_edit(f["p50"], b), fmt_edit(f["p99"], b),
+            rng, miss, ratio,
+            cell(f["commit_ms"], lambda v: "%.1f" % v), st,
+            cell(f["load"], lambda v: "%.2f" % v),
+            "%.2f" % f["other"] if f["other"] is not None else "-"))
+    return "\n".join(lines)
+
+
+def goals(summary, mem, ed, records):
+    """Our rows against shared/BENCHMARKS.md's goals: (goal, server, ours,
+    target, verdict) lines."""
+    out = []
+
+    def fig(scen, srv, key):
+        f = summary.get(scen, {}).get(srv)
+        return f[key][0] if f and f.get(key) else None
+
+    def verdict(val, target, lower_better):
+        if val is None or target is None:
+            return "not measured"
+        if val == float("inf"):
+            return "missed: not seen within the bound"
+        if lower_better:
+            return "met" if val <= target else "missed: %.2f× the target" % (val / target)
+        return "met" if val >= target else "missed: %.2f× the target" % (val / target)
+
+    for srv in ("ours-sqlite", "ours-pgsql"):
+        lab = LABEL[srv]
+        for scen in ("hits", "mixed"):
+            if srv not in summary.get(scen, {}):
+                continue
+            ku = fig(scen, "knot", "usq")
+            u = fig(scen, srv, "usq")
+            out.append(("%s: µs/q ≤ 0.8× Knot's" % scen, lab, u, ku and 0.8 * ku, True,
+                        "%.2f µs/q" % u if u else "-", "%.2f" % (0.8 * ku) if ku else "-"))
+            peers = {s: f for s, f in summary[scen].items() if not is_ours(s) and f.get("qps")}
+            if peers:
+                bs = max(peers, key=lambda s: peers[s]["qps"][0])
+                q = fig(scen, srv, "qps")
+                out.append(("%s: qps ≥ best peer's (%s)" % (scen, LABEL.get(bs, bs)), lab, q,
+                            peers[bs]["qps"][0], False, fmt_qps(q), fmt_qps(peers[bs]["qps"][0])))
+        if srv in summary.get("flood", {}):
+            ku = fig("flood", "knot", "usq")
+            u = fig("flood", srv, "usq")
+            out.append(("flood: µs/q ≤ Knot's", lab, u, ku, True,
+                        "%.2f µs/q" % u if u else "-", "%.2f" % ku if ku else "-"))
+            nq = fig("flood", "nsd", "qps")
+            q = fig("flood", srv, "qps")
+            out.append(("flood: qps ≥ NSD's", lab, q, nq, False, fmt_qps(q), fmt_qps(nq)))
+            pu = fig("flood", "pdns-sqlite-nocache", "usq")
+            out.append(("flood: µs/q ≤ 1/10 of PowerDNS gsqlite3 without caches", lab, u,
+                        pu and pu / 10, True, "%.2f µs/q" % u if u else "-",
+                        "%.2f" % (pu / 10) if pu else "-"))
+        m = mem.get(srv)
+        if m:
+            kb = mem.get("knot", {}).get("per_rec")
+            pr = m.get("per_rec")
+            out.append(("memory: bytes/record ≤ 0.9× Knot's (%s records)" % records, lab, pr,
+                        kb and 0.9 * kb, True, "%.0f B" % pr if pr is not None else "-",
+                        "%.0f B" % (0.9 * kb) if kb else "-"))
+            kl = mem.get("knot", {}).get("load")
+            ll = m.get("load")
+            out.append(("start-up: first answer ≤ Knot's (%s records; the goal: 1M)" % records,
+                        lab, ll and ll[0], kl and kl[0], True,
+                        "%.2f s" % ll[0] if ll else "-", "%.2f s" % kl[0] if kl else "-"))
+        e = ed.get(srv)
+        if e and e["n"]:
+            for k in ("p50", "p99"):
+                v = e[k]
+                out.append(("edit → answer: %s ≤ 1 s (%d edits)" % (k, e["n"]), lab, v, 1.0, True,
+                            fmt_edit(v, e["bound"]), "1 s"))
+    lines = ["| goal | server | ours | target | verdict |", "|---|---|---|---|---|"]
+    for g, lab, val, target, lower, vs, ts in out:
+        lines.append("| %s | %s | %s | %s | %s |" % (g, lab, vs, ts, verdict(val, target, lower)))
+    return "\n".join(lines) if out else ""
 
 
 def plots(summary, run):
@@ -312,6 +521,55 @@ def render(run, data, plot_prefix=""):
         md.append("")
         md.append(table(scen, figs, lat_qps))
         md.append("")
+    total = meta.get("total_rrs") or 0
+    mem = memory_figures(rows, total)
+    if mem:
+        md.append("### memory per record and start-up")
+        md.append("")
+        md.append("Bytes per record = (VmHWM of the server's process tree at its first answer "
+                  "with the zone loaded − VmHWM with an empty store: ours and PowerDNS on the "
+                  "same schema without a zone, NSD/Knot/BIND on a bench.test of SOA, NS and "
+                  "glue only) ÷ %d records; the first answers of all the starts of hits, mixed "
+                  "and flood pooled (median). PostgreSQL's own memory is not in it (see the "
+                  "tables above). PowerDNS does not keep the zone in memory." % total)
+        md.append("")
+        md.append(memory_table(mem, total))
+        md.append("")
+    ed = edit_figures(rows)
+    if ed:
+        e0 = next(iter(ed.values()))
+        md.append("### edit: raw SQL edit → answer")
+        md.append("")
+        md.append("Each edit is one `UPDATE records SET content = ... WHERE id = ...` of an A "
+                  "record in its own transaction (%s), on the database the server reads. "
+                  "Before it the server is asked once and must answer the old value (which "
+                  "also puts the name in an answer cache); from the COMMIT's return the name "
+                  "is asked every %s ms (the resolution) until an answer shows the new value; bound %.0f s per "
+                  "edit (an edit not seen by then counts as > bound in the percentiles); a "
+                  "random pause of 0–500 ms between edits. Ours: after waiting until it holds "
+                  "the steward lease (column). PowerDNS caches on = its defaults (cache-ttl 20, "
+                  "query-cache-ttl 20): an edited name that was just asked waits for its cache "
+                  "entry, so it gets fewer edits." % (
+                      ", ".join(sorted(set(f["client"] for f in ed.values() if f["client"]))),
+                      ("%g" % e0["poll_ms"]) if e0["poll_ms"] else "?", e0["bound"]))
+        md.append("")
+        md.append(edit_table(ed))
+        md.append("")
+        errs = ["%s: %s" % (LABEL.get(s, s), f["first_error"]) for s, f in ed.items()
+                if f["first_error"]]
+        for e in errs:
+            md.append("- %s" % e)
+        if errs:
+            md.append("")
+    gl = goals(summary, mem, ed, total)
+    if gl:
+        md.append("### ours against the goals of shared/BENCHMARKS.md")
+        md.append("")
+        md.append("Same run, same data; µs/q is ours alone (for PostgreSQL, postgres's CPU "
+                  "is beside it in the tables above); a goal not reached is \"missed\".")
+        md.append("")
+        md.append(gl)
+        md.append("")
     if isinstance(made, list):
         for p in made:
             md.append("![%s](%s%s)" % (p[:-4], plot_prefix, p))
@@ -340,7 +598,7 @@ def render(run, data, plot_prefix=""):
     return "\n".join(md) + "\n", made
 
 
-def summary_lines(run):
+def summary_lines(run, data=None):
     rows = load(run)
     summ = summarize(rows)
     machine = text(run, "machine.txt")
@@ -357,6 +615,18 @@ def summary_lines(run):
                 scen, srv, fmt_qps(q), "%.2fx" % (q / bq) if bq else "-", u,
                 "%.2fx" % (u / bu) if bu else "-",
                 "%d" % f["lost"][0] if f["lost"] else "-"))
+    total = 0
+    if data and os.path.exists(os.path.join(data, "meta.json")):
+        with open(os.path.join(data, "meta.json")) as f:
+            total = json.load(f).get("total_rrs", 0)
+    for srv, f in memory_figures(rows, total).items():
+        if f.get("per_rec") is not None:
+            print("  memory  %-20s %6.0f B/record (%.1f -> %.1f MiB), first answer %.2f s" % (
+                srv, f["per_rec"], f["empty"], f["loaded"][0], f["load"][0]))
+    for srv, f in edit_figures(rows).items():
+        print("  edit    %-20s p50 %s, p99 %s (%d edits, %d not seen within %.0f s)" % (
+            srv, fmt_edit(f["p50"], f["bound"]), fmt_edit(f["p99"], f["bound"]), f["n"],
+            f["timeouts"] + f["errors"], f["bound"]))
     notes = text(run, "notes.txt")
     for n in notes.splitlines():
         print("  " + n)
@@ -374,7 +644,7 @@ def main():
     ap.add_argument("--section", help="README block and plots subfolder (e.g. r1000000)")
     a = ap.parse_args()
     if a.summary:
-        return summary_lines(a.run)
+        return summary_lines(a.run, a.data)
     md, made = render(a.run, a.data)
     with open(os.path.join(a.run, "results.md"), "w") as f:
         f.write(md)

@@ -5,16 +5,33 @@
 # process it starts is stopped by its own PID on exit. See bench/README.md.
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# bash reads a script while it runs it: an edit of this file during a run
+# (others work in the same tree) would make the run read garbage. Run from
+# a private copy, unlinked at once (bash keeps it open).
+if [[ -z ${BENCH_RUN_COPY:-} ]]; then
+	BENCH_RUN_COPY=$(mktemp /tmp/bench-run.XXXXXX)
+	cp "${BASH_SOURCE[0]}" "$BENCH_RUN_COPY"
+	BENCH_DIR_REAL=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	export BENCH_RUN_COPY BENCH_DIR_REAL
+	exec bash "$BENCH_RUN_COPY" "$@"
+fi
+rm -f "$BENCH_RUN_COPY"
+unset BENCH_RUN_COPY   # children (import.sh) make their own
+
+BENCH_DIR=${BENCH_DIR_REAL:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+unset BENCH_DIR_REAL
 SRC_DIR=${BENCH_SRC_DIR:-$(cd "$BENCH_DIR/.." && pwd)}   # the work tree our server is built from
 PY=/usr/bin/python3        # Debian's python (the first python3 on PATH may not be)
 LIB="$BENCH_DIR/benchlib.py"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
-ALL_SCENARIOS="whoami hits mixed flood"
-LATER_SCENARIOS="import edit axfr forward"   # owned by later issues
+ALL_SCENARIOS="whoami hits mixed flood edit import"
+LATER_SCENARIOS="axfr forward"   # owned by later issues
 AUTH_SERVERS="ours-sqlite ours-pgsql nsd knot bind pdns-sqlite pdns-sqlite-nocache pdns-pgsql pdns-pgsql-nocache"
 WHOAMI_SERVERS="ours nsd knot"
+# edit: raw SQL edit -> answer; PowerDNS with its default caches last (each
+# of its edits may wait for a cache entry to expire)
+EDIT_SERVERS="ours-sqlite ours-pgsql pdns-sqlite-nocache pdns-pgsql-nocache pdns-sqlite pdns-pgsql"
 
 usage() {
 	cat <<'EOF'
@@ -26,8 +43,15 @@ usage: bench/run.sh [options]
                       ours, ours-sqlite, ours-pgsql, nsd, knot, bind, pdns-sqlite,
                       pdns-sqlite-nocache, pdns-pgsql, pdns-pgsql-nocache
   --scenarios LIST    comma list: whoami, hits, mixed, flood, authoritative
-                      (= hits,mixed,flood); import, edit, axfr, forward are
-                      named but not written yet (skipped with a line)
+                      (= hits,mixed,flood), edit (raw SQL edit -> answer
+                      latency), import (zone file into the store, ours
+                      against pdnsutil load-zone: bench/import.sh with
+                      --records, --runs, --seed; default: all of these);
+                      axfr, forward are named but not written yet (skipped
+                      with a line)
+  --edits N           edit: edits per server (default 100; --quick 30)
+  --edits-cached N    edit: edits for PowerDNS with its caches on, whose
+                      edits mostly wait for the bound (default 10; --quick 3)
   --runs N            runs per figure (default 3; --quick 1)
   --duration S        seconds per dnsperf run (default 10; --quick 3)
   --lat-qps Q         fixed rate of the latency run (default 5000)
@@ -45,7 +69,7 @@ EOF
 }
 
 QUICK=0 RECORDS=100000 PEERS="" SCENARIOS="" RUNS="" DURATION="" LAT_QPS=5000
-LAT_DURATION="" WARMUP="" WORKERS=2 SEED=20240101 OUT="$BENCH_DIR/out" INSTALL=1 UPDATE_README=0
+LAT_DURATION="" WARMUP="" EDITS="" EDITS_CACHED="" WORKERS=2 SEED=20240101 OUT="$BENCH_DIR/out" INSTALL=1 UPDATE_README=0
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--quick) QUICK=1 ;;
@@ -58,6 +82,8 @@ while [[ $# -gt 0 ]]; do
 	--lat-qps) LAT_QPS=$2; shift ;;
 	--lat-duration) LAT_DURATION=$2; shift ;;
 	--warmup) WARMUP=$2; shift ;;
+	--edits) EDITS=$2; shift ;;
+	--edits-cached) EDITS_CACHED=$2; shift ;;
 	--workers) WORKERS=$2; shift ;;
 	--seed) SEED=$2; shift ;;
 	--out) OUT=$2; shift ;;
@@ -69,9 +95,9 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 if ((QUICK)); then
-	: "${RUNS:=1}" "${DURATION:=3}" "${LAT_DURATION:=2}" "${WARMUP:=10}"
+	: "${RUNS:=1}" "${DURATION:=3}" "${LAT_DURATION:=2}" "${WARMUP:=10}" "${EDITS:=30}" "${EDITS_CACHED:=3}"
 else
-	: "${RUNS:=3}" "${DURATION:=10}" "${LAT_DURATION:=5}" "${WARMUP:=20}"
+	: "${RUNS:=3}" "${DURATION:=10}" "${LAT_DURATION:=5}" "${WARMUP:=20}" "${EDITS:=100}" "${EDITS_CACHED:=10}"
 fi
 LAT_RUNS=$RUNS
 [[ -z $SCENARIOS ]] && SCENARIOS=${ALL_SCENARIOS// /,}
@@ -173,6 +199,7 @@ declare -A PKG_OF=(
 	[dnsperf]=dnsperf [nsd]=nsd [knotd]=knot [named]=bind9 [pdns_server]=pdns-server
 	[gsqlite3]=pdns-backend-sqlite3 [gpgsql]=pdns-backend-pgsql [postgres]=postgresql
 	[sqlite3]=sqlite3 [matplotlib]=python3-matplotlib
+	[psycopg2]=python3-psycopg2 [dnspython]=python3-dnspython
 )
 have() {
 	case $1 in
@@ -180,6 +207,8 @@ have() {
 	gpgsql) [[ -n $(find /usr/lib -name 'libgpgsqlbackend.so' 2>/dev/null | head -1) ]] ;;
 	postgres) [[ -x $PG_BIN/postgres ]] ;;
 	matplotlib) "$PY" -c 'import matplotlib' 2>/dev/null ;;
+	psycopg2) "$PY" -c 'import psycopg2' 2>/dev/null ;;
+	dnspython) "$PY" -c 'import dns.message' 2>/dev/null ;;
 	*) command -v "$1" >/dev/null 2>&1 || [[ -x /usr/sbin/$1 ]] ;;
 	esac
 }
@@ -201,6 +230,13 @@ needed_tools() {
 		want_server pdns-pgsql && t+=" pdns_server gpgsql postgres"
 		want_server ours-sqlite && t+=" sqlite3"
 		want_server ours-pgsql && t+=" postgres"
+	fi
+	if want_scenario edit; then
+		t+=" dnspython"
+		want_server pdns-sqlite && t+=" pdns_server gsqlite3 sqlite3"
+		want_server pdns-pgsql && t+=" pdns_server gpgsql postgres psycopg2"
+		want_server ours-sqlite && t+=" sqlite3"
+		want_server ours-pgsql && t+=" postgres psycopg2"
 	fi
 	echo "$t" | tr ' ' '\n' | sort -u | tr '\n' ' '
 }
@@ -255,10 +291,12 @@ machine_info() {
 }
 
 # ---------------------------------------------------------------- our server
-OURS_BIN="" OURS_SKIP="" OURS_PLUGINS=""
+OURS_BIN="" OURS_SKIP="" OURS_PLUGINS="" OURS_UTIL=""
 build_ours() {
 	if [[ -n ${BENCH_OURS_BIN:-} ]]; then
 		OURS_BIN=$BENCH_OURS_BIN
+		# the store tool next to it (a build tree), or BENCH_OURS_UTIL
+		OURS_UTIL=${BENCH_OURS_UTIL:-$(dirname "$OURS_BIN")/../utils/coredns-util}
 	elif [[ ! -f $SRC_DIR/configure.ac || ! -f $SRC_DIR/autogen.sh ]]; then
 		OURS_SKIP="our server: no configure.ac/autogen.sh in the tree yet"
 		return
@@ -270,8 +308,8 @@ build_ours() {
 		h=$(cd "$SRC_DIR" && find . \( -path ./.git -o -path ./bench -o -path './build*' -o -name '*.o' -o -name '*.a' -o -name aclocal.m4 -o -name config.h \
 			-o -name .deps -o -name autom4te.cache \) -prune -o -type f \
 			\( -name '*.[ch]' -o -name '*.am' -o -name '*.inc' -o -name '*.def' -o -name '*.ac' \
-			-o -name '*.m4' -o -name autogen.sh \) -print | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
-		if [[ -x $b/obj/server/coredns && -f $b/hash && $(cat "$b/hash") == "$h" ]]; then
+			-o -name '*.m4' -o -name '*.sql' -o -name gen_sql.sh -o -name autogen.sh \) -print | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+		if [[ -x $b/obj/server/coredns && -x $b/obj/utils/coredns-util && -f $b/hash && $(cat "$b/hash") == "$h" ]]; then
 			log "our server: sources unchanged since the last bench build, reusing $b/obj/server/coredns"
 		else
 			log "our server: building (copy of the tree, autogen, VPATH configure with CFLAGS='-O2 -g', no sanitizers)"
@@ -280,7 +318,7 @@ build_ours() {
 			(cd "$SRC_DIR" && tar -cf - --exclude=./.git --exclude=./bench --exclude='./build*' --exclude='*.o' --exclude='*.a' \
 				--exclude=.deps --exclude=config.status --exclude=config.log --exclude=./config.h \
 				--exclude=./Makefile --exclude=stamp-h1 --exclude=autom4te.cache --exclude=.dirstamp \
-				--exclude=./server/coredns --exclude=./libtool .) | tar -C "$b/src" -xf -
+				--exclude=./server/coredns --exclude=./utils/coredns-util --exclude=./libtool .) | tar -C "$b/src" -xf -
 			if ! (cd "$b/src" && timeout 300 ./autogen.sh) >"$b/build.log" 2>&1; then
 				OURS_SKIP="our server: autogen.sh failed (core still being written?), see $b/build.log"
 				return
@@ -289,14 +327,15 @@ build_ours() {
 				OURS_SKIP="our server: configure failed, see $b/build.log: $(tail -1 "$b/build.log")"
 				return
 			fi
-			if ! (cd "$b/obj" && timeout 900 make -j"$(nproc)" server/coredns) >>"$b/build.log" 2>&1; then
+			if ! (cd "$b/obj" && timeout 900 make -j"$(nproc)" server/coredns utils/coredns-util) >>"$b/build.log" 2>&1; then
 				OURS_SKIP="our server: make failed (core still being written?), see $b/build.log"
 				return
 			fi
 			echo "$h" >"$b/hash"
 		fi
 		OURS_BIN="$b/obj/server/coredns"
-		cmdlog "(build) cd $b/obj && CFLAGS='-O2 -g' ../src/configure --disable-sanitizers && make -j$(nproc) server/coredns"
+		OURS_UTIL="$b/obj/utils/coredns-util"
+		cmdlog "(build) cd $b/obj && CFLAGS='-O2 -g' ../src/configure --disable-sanitizers && make -j$(nproc) server/coredns utils/coredns-util"
 	fi
 	if [[ ! -x $OURS_BIN ]]; then
 		OURS_SKIP="our server: no binary at $OURS_BIN"
@@ -306,6 +345,25 @@ build_ours() {
 	# one plugin a line; accept CoreDNS's "  dns.NAME" form as well as "NAME"
 	OURS_PLUGINS=$(timeout 10 "$OURS_BIN" -plugins 2>/dev/null | sed -E 's/^[[:space:]]+//; s/^dns\.//' || true)
 	log "our server: $OURS_BIN; plugins: $(echo $OURS_PLUGINS)"
+	[[ -x $OURS_UTIL ]] || OURS_UTIL=""
+}
+
+# ours_sql_ok: our server has the sql plugin and its store tool is there
+ours_sql_ok() {
+	[[ -n $OURS_BIN ]] && grep -qx sql <<<"$OURS_PLUGINS" && [[ -n $OURS_UTIL ]]
+}
+
+# ours_migrate DSN LOG: bring a PowerDNS-schema database to our schema
+# (adds our tables and triggers; PowerDNS's tables are unchanged). Before
+# any clock starts.
+MIGRATE_LOGGED=""
+ours_migrate() {
+	local dsn=$1 logf=$2
+	if [[ -z $MIGRATE_LOGGED ]]; then
+		cmdlog "(store, not timed) $OURS_UTIL --db DSN db migrate   # on a copy of the PowerDNS SQLite file / the shared PostgreSQL database"
+		MIGRATE_LOGGED=1
+	fi
+	"$OURS_UTIL" --db "$dsn" db migrate >>"$logf" 2>&1
 }
 
 # ---------------------------------------------------------------- data
@@ -315,7 +373,7 @@ gen_data() {
 	local stamp
 	stamp="$(sha256sum "$BENCH_DIR/gen_data.py" | cut -c1-16)"
 	mkdir -p "$DATA"
-	if ! want_scenario hits && ! want_scenario mixed && ! want_scenario flood; then
+	if ! want_scenario hits && ! want_scenario mixed && ! want_scenario flood && ! want_scenario edit; then
 		: # whoami alone needs only the tiny zone and its query file (below)
 	elif [[ ! -f $DATA/meta.json || $(cat "$DATA/stamp" 2>/dev/null) != "$stamp" ]]; then
 		log "generating data: $RECORDS records, seed $SEED -> $DATA"
@@ -352,6 +410,15 @@ $TTL 3600
 ns1 IN A 192.0.2.53
 * IN A 192.0.2.1
 EOF
+	# the memory baseline of the zone-file servers: bench.test with its
+	# SOA, one NS and its glue only (the stores' baseline: no zone at all)
+	cat >"$DATA/empty.zone" <<'EOF'
+$ORIGIN bench.test.
+$TTL 3600
+@ IN SOA ns1.bench.test. hostmaster.bench.test. 2024010101 3600 600 604800 300
+@ IN NS ns1.bench.test.
+ns1 IN A 192.0.2.53
+EOF
 }
 
 SQLITE_DB=""
@@ -364,6 +431,17 @@ make_sqlite() {
 	sqlite3 "$tmp" <"/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql"
 	sqlite3 "$tmp" <"$DATA/bench.test.sql"
 	mv "$tmp" "$SQLITE_DB"
+}
+
+# an empty store (PowerDNS's schema, no zone): the memory baseline
+SQLITE_EMPTY=""
+make_sqlite_empty() {
+	SQLITE_EMPTY="$DATA/empty-pdns.sqlite3"
+	[[ -f $SQLITE_EMPTY ]] && return 0
+	local tmp="$SQLITE_EMPTY.tmp.$$"
+	rm -f "$tmp"
+	sqlite3 "$tmp" <"/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql"
+	mv "$tmp" "$SQLITE_EMPTY"
 }
 
 # PostgreSQL: a throwaway cluster in a temp dir, unix socket only, run as
@@ -401,7 +479,23 @@ start_pg() {
 	"${psql[@]}" -d pdns -f /usr/share/pdns-backend-pgsql/schema/schema.pgsql.sql >/dev/null
 	"${psql[@]}" -d pdns -f "$DATA/bench.test.sql" >/dev/null
 	"${psql[@]}" -d pdns -c 'ANALYZE' >/dev/null
+	# the memory baseline: the same schema, no zone
+	"${psql[@]}" -d postgres -c 'CREATE DATABASE pdns_empty' >/dev/null
+	"${psql[@]}" -d pdns_empty -f /usr/share/pdns-backend-pgsql/schema/schema.pgsql.sql >/dev/null
+	# one database for PowerDNS and ours: with our tables and triggers
+	# added by `coredns-util db migrate` when our server is in the run
+	# (PowerDNS's tables are unchanged), whichever server runs first
+	if ours_sql_ok; then
+		local db
+		for db in pdns pdns_empty; do
+			if ! ours_migrate "host=$PG_TMP port=$PG_PORT dbname=$db user=postgres" "$RUN_DIR/pg-migrate.log"; then
+				PG_MIGRATE_FAILED="coredns-util db migrate failed on PostgreSQL database $db: $(tail -1 "$RUN_DIR/pg-migrate.log")"
+				note "$PG_MIGRATE_FAILED"
+			fi
+		done
+	fi
 }
+PG_MIGRATE_FAILED=""
 
 # ---------------------------------------------------------------- servers
 # start_SERVER DIR PORT SCENARIO: write the config into DIR, start the
@@ -412,6 +506,7 @@ SRV_PID="" SRV_DB_PID="" SKIP_REASON="" PROBE_NAME="" PROBE_TYPE=""
 
 zone_for() { # scenario -> zone name, zone file
 	if [[ $1 == whoami ]]; then echo "example.test $DATA/example.test.zone"
+	elif [[ $1 == empty ]]; then echo "bench.test $DATA/empty.zone"
 	else echo "bench.test $DATA/bench.test.zone"; fi
 }
 
@@ -542,15 +637,22 @@ start_pdns() {
 	} >"$dir/pdns.conf"
 	if [[ $backend == sqlite ]]; then
 		have gsqlite3 || { SKIP_REASON="pdns-backend-sqlite3 not installed"; return 1; }
-		make_sqlite
-		cp "$SQLITE_DB" "$dir/pdns.sqlite3"
+		if [[ $3 == empty ]]; then
+			make_sqlite_empty
+			cp "$SQLITE_EMPTY" "$dir/pdns.sqlite3"
+		else
+			make_sqlite
+			cp "$SQLITE_DB" "$dir/pdns.sqlite3"
+		fi
 		printf 'launch=gsqlite3\ngsqlite3-database=%s\n' "$dir/pdns.sqlite3" >>"$dir/pdns.conf"
 	else
 		have gpgsql || { SKIP_REASON="pdns-backend-pgsql not installed"; return 1; }
 		start_pg
 		[[ -n $PG_SKIP ]] && { SKIP_REASON=$PG_SKIP; return 1; }
-		printf 'launch=gpgsql\ngpgsql-host=%s\ngpgsql-port=%s\ngpgsql-dbname=pdns\ngpgsql-user=postgres\n' \
-			"$PG_TMP" "$PG_PORT" >>"$dir/pdns.conf"
+		local pgdb=pdns
+		[[ $3 == empty ]] && pgdb=pdns_empty
+		printf 'launch=gpgsql\ngpgsql-host=%s\ngpgsql-port=%s\ngpgsql-dbname=%s\ngpgsql-user=postgres\n' \
+			"$PG_TMP" "$PG_PORT" "$pgdb" >>"$dir/pdns.conf"
 		SRV_DB_PID=$PG_PID
 	fi
 	if [[ $cache == off ]]; then
@@ -561,7 +663,11 @@ start_pdns() {
 }
 
 # Our server. whoami: the core alone; sqlite/pgsql: the `sql` plugin alone
-# (skipped, with a line, while the server has no `sql` plugin).
+# (skipped, with a line, while the server has no `sql` plugin), on the
+# PowerDNS data after `coredns-util db migrate`: for SQLite a copy of the
+# PowerDNS file migrated in the start's folder, for PostgreSQL the one
+# database PowerDNS reads (migrated when it is loaded). Scenario `empty`:
+# the same on an empty store (the memory baseline).
 start_ours() {
 	local dir=$1 port=$2 scenario=$3 store=${4:-}
 	[[ -n $OURS_BIN ]] || { SKIP_REASON=${OURS_SKIP:-"our server not built"}; return 1; }
@@ -581,14 +687,22 @@ EOF
 			SKIP_REASON="our server has no sql plugin yet ($OURS_BIN -plugins does not list sql)"
 			return 1
 		fi
-		# NOTE: the sql plugin's Corefile syntax is fixed by its own issue;
-		# adjust here when it lands (same data, same schema as PowerDNS's).
-		# The store names a database by DSN (storage/store.h: "sqlite:PATH");
-		# an unmigrated PowerDNS database is refused by the server, so the
-		# copy is migrated here first once `coredns-util db migrate` exists.
+		if [[ -z $OURS_UTIL ]]; then
+			SKIP_REASON="no coredns-util next to our server (needed for db migrate; BENCH_OURS_UTIL)"
+			return 1
+		fi
 		if [[ $store == sqlite ]]; then
-			make_sqlite
-			cp "$SQLITE_DB" "$dir/store.sqlite3"
+			if [[ $scenario == empty ]]; then
+				make_sqlite_empty
+				cp "$SQLITE_EMPTY" "$dir/store.sqlite3"
+			else
+				make_sqlite
+				cp "$SQLITE_DB" "$dir/store.sqlite3"
+			fi
+			if ! ours_migrate "sqlite:$dir/store.sqlite3" "$dir/migrate.log"; then
+				SKIP_REASON="coredns-util db migrate failed: $(tail -1 "$dir/migrate.log")"
+				return 1
+			fi
 			cat >"$dir/Corefile" <<EOF
 bench.test.:$port {
     bind 127.0.0.1
@@ -598,10 +712,13 @@ EOF
 		else
 			start_pg
 			[[ -n $PG_SKIP ]] && { SKIP_REASON=$PG_SKIP; return 1; }
+			[[ -n $PG_MIGRATE_FAILED ]] && { SKIP_REASON=$PG_MIGRATE_FAILED; return 1; }
+			local pgdb=pdns
+			[[ $scenario == empty ]] && pgdb=pdns_empty
 			cat >"$dir/Corefile" <<EOF
 bench.test.:$port {
     bind 127.0.0.1
-    sql "postgresql:host=$PG_TMP port=$PG_PORT dbname=pdns user=postgres"
+    sql "host=$PG_TMP port=$PG_PORT dbname=$pgdb user=postgres"
 }
 EOF
 			SRV_DB_PID=$PG_PID
@@ -663,6 +780,66 @@ dnsperf_run() {
 		"$s0" "$s1" "$d0" "$d1" "$(getconf CLK_TCK)" "$dur" "$o0" "$o1"
 }
 
+# measure_empty: start SRV on an empty store (ours, PowerDNS) or a zone of
+# SOA+NS+glue only (NSD, Knot, BIND), wait for any answer but SERVFAIL
+# (ours answers REFUSED once it has read its empty zone list), let it
+# settle 0.5 s, record VmHWM/Pss of its tree. Memory per record in the
+# report = (VmHWM at the first answer with the zone - this) / records.
+declare -A EMPTY_DONE=()
+measure_empty() {
+	EMPTY_DONE[$SRV]=1
+	local dir="$RUN_DIR/empty-$SRV" port st load
+	mkdir -p "$dir"
+	port=$("$PY" "$LIB" freeport)
+	SKIP_REASON=""
+	if ! start_server "$SRV" "$dir" "$port" empty; then
+		note "skipped: memory baseline / $SRV: $SKIP_REASON"
+		return 0
+	fi
+	load=$("$PY" "$LIB" probe --port "$port" --qname bench.test --qtype SOA --timeout 120 \
+		--since "$BG_T0" --not-servfail || true)
+	if [[ $load == timeout || -z $load ]] || ! kill -0 "$BG_PID" 2>/dev/null; then
+		note "FAILED: memory baseline / $SRV: no answer within 120 s (or it exited); see $dir"
+	else
+		sleep 0.5
+		st=$(treestat "$BG_PID")
+		printf '{"scenario":"empty","server":"%s","kind":"empty","load_s":%s,"hwm_kib":%s,"pss_kib":%s}\n' \
+			"$SRV" "$load" "$(echo "$st" | cut -d' ' -f2)" "$(echo "$st" | cut -d' ' -f4)" >>"$RESULTS"
+		log "memory baseline of $SRV: VmHWM $(echo "$st" | cut -d' ' -f2) KiB"
+	fi
+	stop_pid "$BG_PID"
+	forget_pid "$BG_PID"
+	SRV_PID="" SRV_DB_PID=""
+}
+
+# run_edit: the edit scenario on the server just started (bench/edit_latency.py)
+run_edit() {
+	local dsn="" n=$EDITS spid="" o0 o1 pgdsn="host=$PG_TMP port=$PG_PORT dbname=pdns user=postgres"
+	case $SRV in
+	ours-sqlite) dsn="sqlite:$DIR/store.sqlite3" spid=$SRV_PID ;;
+	ours-pgsql) dsn=$pgdsn spid=$SRV_PID ;;
+	pdns-sqlite*) dsn="sqlite:$DIR/pdns.sqlite3" ;;
+	pdns-pgsql*) dsn=$pgdsn ;;
+	*) note "skipped: edit / $SRV: no store"; return 0 ;;
+	esac
+	[[ $SRV == pdns-sqlite || $SRV == pdns-pgsql ]] && n=$EDITS_CACHED
+	local cmd=("$PY" "$BENCH_DIR/edit_latency.py" --port "$PORT" --dsn "$dsn" --server "$SRV"
+		--edits "$n" --poll-ms 5 --bound 10 --gap-ms 500 --seed "$SEED" --out "$RESULTS")
+	[[ -n $spid ]] && cmd+=(--steward-pid "$spid")
+	cmdlog "$(printf '%q ' "${cmd[@]}")"
+	o0=$("$PY" "$LIB" othercpu $$)
+	local t0=$EPOCHREALTIME
+	timeout $((n * 21 + 120)) "${cmd[@]}" >"$DIR/edit.txt" 2>&1 </dev/null &
+	local ep=$!
+	STARTED+=("$ep:TERM")
+	wait "$ep" || { note "FAILED: edit / $SRV: edit_latency.py exited non-zero (see $DIR/edit.txt): $(tail -1 "$DIR/edit.txt")"; FAILED+=("edit/$SRV"); }
+	forget_pid "$ep"
+	o1=$("$PY" "$LIB" othercpu $$)
+	cat "$DIR/edit.txt"
+	"$PY" -c 'import json,sys; o0,o1,hz,t0,t1=map(float,sys.argv[3:]); print(json.dumps({"scenario":"edit","server":sys.argv[1],"kind":"edit-other","other_cores":max(0,o1-o0)/hz/max(1e-3,t1-t0),"wall_s":t1-t0,"edits":int(sys.argv[2])}))' \
+		"$SRV" "$n" "$o0" "$o1" "$(getconf CLK_TCK)" "$t0" "$EPOCHREALTIME" >>"$RESULTS"
+}
+
 measure() { # SCENARIO SERVER
 	SCEN=$1 SRV=$2
 	DIR="$RUN_DIR/$SCEN-$SRV"
@@ -673,17 +850,21 @@ measure() { # SCENARIO SERVER
 	# the store a server reads is made before its clock starts
 	case $SRV in
 	*sqlite*) [[ $SCEN != whoami ]] && have sqlite3 && make_sqlite ;;
-	ours-pgsql) [[ -n $OURS_BIN ]] && grep -qx sql <<<"$OURS_PLUGINS" && start_pg ;;
+	ours-pgsql) ours_sql_ok && start_pg ;;
 	*pgsql*) [[ $SCEN != whoami ]] && have gpgsql && start_pg ;;
 	esac
 	# RUNS starts, each timed to its first answer; the last one stays up
 	# for the dnsperf runs. Each start has its own folder.
 	local pname=bench.test ptype=SOA need=--need-answer
 	if [[ $SCEN == whoami ]]; then pname=example.test ptype=A need=""; fi
-	local base=$DIR st load s
-	for ((s = 1; s <= RUNS; s++)); do
+	local base=$DIR st load s nstarts=$RUNS
+	# the memory baseline (empty store / SOA-only zone), once per server
+	case $SCEN in hits | mixed | flood) [[ -n ${EMPTY_DONE[$SRV]:-} ]] || measure_empty ;; esac
+	# edit: one start (its first answer is recorded as well)
+	[[ $SCEN == edit ]] && nstarts=1
+	for ((s = 1; s <= nstarts; s++)); do
 		DIR=$base
-		((RUNS > 1)) && DIR="$base/start-$s"
+		((nstarts > 1)) && DIR="$base/start-$s"
 		mkdir -p "$DIR"
 		if ! start_server "$SRV" "$DIR" "$PORT" "$SCEN"; then
 			note "skipped: $SCEN / $SRV: $SKIP_REASON"
@@ -699,14 +880,24 @@ measure() { # SCENARIO SERVER
 			return 0
 		fi
 		st=$(treestat "$SRV_PID")
-		log "first answer after $load s (start $s of $RUNS)"
+		log "first answer after $load s (start $s of $nstarts)"
 		printf '{"scenario":"%s","server":"%s","kind":"load","run":%d,"load_s":%s,"hwm_kib":%s,"pss_kib":%s}\n' \
 			"$SCEN" "$SRV" "$s" "$load" "$(echo "$st" | cut -d' ' -f2)" "$(echo "$st" | cut -d' ' -f4)" >>"$RESULTS"
-		if ((s < RUNS)); then
+		if ((s < nstarts)); then
 			stop_pid "$SRV_PID"
 			forget_pid "$SRV_PID"
 		fi
 	done
+	if [[ $SCEN == edit ]]; then
+		run_edit
+		if ! kill -0 "$SRV_PID" 2>/dev/null; then
+			note "FAILED: $SCEN / $SRV exited during the edits; see $DIR"
+			FAILED+=("$SCEN/$SRV")
+		fi
+		stop_pid "$SRV_PID"
+		forget_pid "$SRV_PID"
+		return 0
+	fi
 	local r qfile
 	if ((WARMUP > 0)); then
 		# fills caches and pages in the data: the state of a server in
@@ -760,7 +951,7 @@ need_ours=0
 for s in ${SCENARIOS//,/ }; do
 	case $s in
 	whoami) want_server ours && need_ours=1 ;;
-	hits | mixed | flood) { want_server ours-sqlite || want_server ours-pgsql; } && need_ours=1 ;;
+	hits | mixed | flood | edit) { want_server ours-sqlite || want_server ours-pgsql; } && need_ours=1 ;;
 	esac
 done
 # the build and the data are shared by runs using the same --out: one
@@ -773,8 +964,9 @@ fi
 if ((need_ours)); then build_ours; fi
 [[ -n $OURS_SKIP ]] && note "skipped: $OURS_SKIP"
 gen_data
-if { want_scenario hits || want_scenario mixed || want_scenario flood; } && { want_server pdns-sqlite || want_server ours-sqlite; } && have sqlite3; then
+if { want_scenario hits || want_scenario mixed || want_scenario flood || want_scenario edit; } && { want_server pdns-sqlite || want_server ours-sqlite; } && have sqlite3; then
 	make_sqlite
+	make_sqlite_empty
 fi
 exec 9>&-
 
@@ -782,6 +974,23 @@ for s in ${SCENARIOS//,/ }; do
 	case $s in
 	whoami) list=$WHOAMI_SERVERS ;;
 	hits | mixed | flood) list=$AUTH_SERVERS ;;
+	edit) list=$EDIT_SERVERS ;;
+	import)
+		# bench/import.sh does the scenario (its own build, data and
+		# PostgreSQL cluster, shared under --out); its table goes with
+		# this run's results
+		imp=(bash "$BENCH_DIR/import.sh" --records "$RECORDS" --runs "$RUNS" --seed "$SEED" --out "$OUT")
+		((INSTALL)) || imp+=(--no-install)
+		cmdlog "$(printf '%q ' "${imp[@]}")"
+		if "${imp[@]}" >"$RUN_DIR/import.log" 2>&1 </dev/null; then
+			log "import: done, see $RUN_DIR/import/results.md"
+		else
+			note "FAILED: import: bench/import.sh exited non-zero (see $RUN_DIR/import.log)"
+			FAILED+=("import")
+		fi
+		[[ -d $OUT/import ]] && cp -r "$OUT/import" "$RUN_DIR/import"
+		continue
+		;;
 	*)
 		note "skipped: scenario $s: not written yet (a later issue adds it)"
 		continue
@@ -801,13 +1010,16 @@ fi
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RUN_DIR/machine.txt"
 "$PY" "$BENCH_DIR/report.py" --run "$RUN_DIR" --data "$DATA"
+if [[ -f $RUN_DIR/import/results.md ]]; then
+	{ echo; sed -e '1s/^# /## /' "$RUN_DIR/import/results.md"; } >>"$RUN_DIR/results.md"
+fi
 cp "$RUN_DIR/results.md" "$OUT/results.md"
 for f in "$RUN_DIR"/*.png; do [[ -e $f ]] && cp "$f" "$OUT/"; done
 echo
 cat "$RUN_DIR/results.md"
 echo
 echo "results: $RUN_DIR/results.md (and $OUT/results.md)"
-"$PY" "$BENCH_DIR/report.py" --run "$RUN_DIR" --summary
+"$PY" "$BENCH_DIR/report.py" --run "$RUN_DIR" --data "$DATA" --summary
 if ((UPDATE_README)); then
 	section=""
 	((RECORDS != 100000)) && section="r$RECORDS"
