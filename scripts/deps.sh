@@ -8,7 +8,7 @@ libjansson-dev libyaml-dev libcmocka-dev"
 test_pkgs="$build_pkgs clang libclang-rt-14-dev clang-format bind9-dnsutils
 knot-dnsutils ldnsutils python3-dnspython dnsperf curl procps iproute2
 bind9utils groff-base pdns-server pdns-backend-sqlite3 sqlite3
-postgresql pdns-backend-pgsql"
+postgresql pdns-backend-pgsql nsd knot"
 case "${1:-build}" in
 build) want=$build_pkgs ;;
 test) want=$test_pkgs ;;
