@@ -19,6 +19,7 @@
 #include "common/strutil.h"
 #include "server/debug_http.h"
 #include "server/metrics.h"
+#include "server/plugin.h"
 #include "server/server.h"
 #include "server/worker.h"
 
@@ -219,6 +220,8 @@ main(int argc, char **argv)
 	nworkers = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nworkers < 1)
 		nworkers = 1;
+	if (nworkers > SERVER_MAX_WORKERS)
+		nworkers = SERVER_MAX_WORKERS; /* what -workers accepts */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val;
 
@@ -244,7 +247,8 @@ main(int argc, char **argv)
 		} else if (flag_is(a, "workers")) {
 			if ((val = flag_value(argc, argv, &i, a)) == NULL)
 				goto needs_value;
-			if (str_parse_uint(val, 1, 256, &v) != 0) {
+			if (str_parse_uint(val, 1, SERVER_MAX_WORKERS, &v) !=
+			    0) {
 				fprintf(stderr, "invalid -workers '%s'\n", val);
 				return 2;
 			}

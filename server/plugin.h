@@ -81,7 +81,8 @@ void server_block_set_tls(struct server_block *sb, void *ssl_ctx);
  * configuration is serving; the caller's context may be gone then. */
 int server_reload_request(void);
 /* Worker threads the configuration being set up runs on (for per-worker
- * plugin state sized in setup). */
+ * plugin state sized in setup): 1..SERVER_MAX_WORKERS. */
+#define SERVER_MAX_WORKERS 256
 int server_workers(void);
 /* True while shutting down in lameduck mode. */
 bool server_in_lameduck(void);

@@ -50,6 +50,7 @@ request_reset(struct request *req)
 	req->replied_by = "";
 	req->started = false;
 	req->drop = false;
+	req->nostore = false;
 	req->optlen = 0;
 	req->txlen = 0;
 	req->conn = NULL;
@@ -259,6 +260,7 @@ reply_init(struct request *req, uint16_t rcode)
 	req->section = SEC_ANSWER;
 	req->optlen = 0;
 	req->started = true;
+	req->nostore = false;
 	if (req->q.question_end > 0) {
 		/* echo the question as sent, case kept */
 		if (wire_put_name(w, req->q.qname, false) != 0 ||
@@ -304,6 +306,18 @@ void
 reply_drop(struct request *req)
 {
 	req->drop = true;
+}
+
+void
+reply_set_nostore(struct request *req)
+{
+	req->nostore = true;
+}
+
+bool
+reply_nostore(const struct request *req)
+{
+	return req->nostore;
 }
 
 bool

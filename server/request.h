@@ -115,6 +115,12 @@ int reply_add_edns_option(
 /* The reply's wire bytes as built so far (before OPT/truncation). */
 const uint8_t *reply_packet(const struct request *req, size_t *len);
 bool reply_started(const struct request *req);
+/* Marks the reply as one a caching plugin (`cache`) must not store:
+ * answers from data that changes under them, as the `sql` plugin's
+ * (its own packet cache follows the store's changes). reply_init clears
+ * it, so a reply written over by a later plugin is judged afresh. */
+void reply_set_nostore(struct request *req);
+bool reply_nostore(const struct request *req);
 /* Marks the request to be dropped: no reply is sent (return PL_DONE). */
 void reply_drop(struct request *req);
 bool reply_dropped(const struct request *req);

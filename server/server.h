@@ -146,6 +146,7 @@ struct request {
 	struct wire_writer ww;
 	bool started;
 	bool drop;
+	bool nostore; /* reply_set_nostore */
 	uint8_t section;
 	uint16_t counts[3];
 	uint16_t rcode; /* extended rcode */

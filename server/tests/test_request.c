@@ -241,8 +241,13 @@ test_reply_init_echo(void **state)
 	reply_set_rcode(req, RCODE_BADVERS);
 	assert_int_equal(reply_rcode(req), RCODE_BADVERS);
 	assert_int_equal(hdr(req, H_FLAGS), FLAG_QR | FLAG_AA | FLAG_CD);
+	/* not to be stored by a caching plugin, until a new reply */
+	assert_false(reply_nostore(req));
+	reply_set_nostore(req);
+	assert_true(reply_nostore(req));
 	/* a second reply_init starts over */
 	assert_int_equal(reply_init(req, RCODE_NOERROR), 0);
+	assert_false(reply_nostore(req));
 	assert_int_equal(hdr(req, H_FLAGS), FLAG_QR | FLAG_RD | FLAG_CD);
 	reply_packet(req, &len);
 	assert_int_equal(len, 12 + 17 + 4);

@@ -93,8 +93,7 @@ add_addresses(struct request *req, const uint8_t *target, size_t toff,
 	dname_lower(name);
 	tz = lookup(arg, name, len);
 	/* the answer now depends on another zone, or on the zone list */
-	if (tz != z)
-		*info |= ANS_MULTIZONE;
+	*info |= tz != z ? ANS_MULTIZONE : ANS_SUBZONES;
 	if (tz == NULL || (n = zsnap_find(tz, name, len)) == NULL)
 		return;
 	for (int i = 0; i < 2; i++) {
@@ -361,8 +360,9 @@ zanswer(struct request *req, const struct zsnap *z, zone_lookup_fn lookup,
 			if (cur_off != 0)
 				reply_add_target(req, cur_off);
 			nz = lookup(arg, cur, curlen);
-			if (nz != z) /* out of our zones too: one may come */
-				*info |= ANS_MULTIZONE;
+			/* another zone, or out of our zones (one may come),
+			 * or this one (a zone may come below it) */
+			*info |= nz != z ? ANS_MULTIZONE : ANS_SUBZONES;
 			if (nz == NULL)
 				return 0; /* the client goes on from here */
 			z = nz;

@@ -18,6 +18,9 @@ typedef const struct zsnap *(*zone_lookup_fn)(
 #define ANS_NXDOMAIN 0x01  /* the final name does not exist */
 #define ANS_MULTIZONE 0x02 /* depends on another zone or the zone list */
 #define ANS_REFERRAL 0x04
+/* a name was looked up again and found in the same zone: a zone created
+ * below it later could take that name over */
+#define ANS_SUBZONES 0x08
 
 /* Writes the reply to the request's question from zone `z` (which
  * holds the question name): answer, CNAME/DNAME chain (followed through

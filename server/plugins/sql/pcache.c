@@ -9,18 +9,19 @@
 #include "server/request.h"
 
 #define PC_SLOT 512
-#define PC_DATA (PC_SLOT - 24)
+#define PC_DATA (PC_SLOT - 32)
 #define LOAD(x) atomic_load_explicit(&(x), memory_order_relaxed)
 #define BUMP(x) atomic_store_explicit(&(x), LOAD(x) + 1, memory_order_relaxed)
 
 struct pc_slot {
 	uint64_t hash;
-	uint64_t version; /* 0: empty */
+	uint64_t version; /* the zone's or the table's (dep); 0: empty */
+	uint64_t zset;    /* PC_ZONE_SET: the zone set's version */
 	uint16_t len;
 	uint16_t qtype;
 	uint8_t kflags;
 	uint8_t qlen;
-	uint8_t multi; /* version is the zone table's, not the zone's */
+	uint8_t dep; /* enum pc_dep */
 	uint8_t pad;
 	uint8_t data[PC_DATA]; /* header, question (lower case), sections */
 };
@@ -145,9 +146,23 @@ worker_of(struct pcache *pc, const struct request *req)
 	return &pc->w[i];
 }
 
+/* The slot is still valid for `v`. */
+static bool
+slot_current(const struct pc_slot *s, const struct pc_versions *v)
+{
+	switch (s->dep) {
+	case PC_ZONE:
+		return s->version == v->zone;
+	case PC_ZONE_SET:
+		return s->version == v->zone && s->zset == v->zset;
+	default:
+		return s->version == v->table;
+	}
+}
+
 bool
 pcache_lookup(
-    struct pcache *pc, struct request *req, uint64_t zver, uint64_t tver)
+    struct pcache *pc, struct request *req, const struct pc_versions *v)
 {
 	struct pc_worker *w = worker_of(pc, req);
 	const uint8_t *name = request_qname(req);
@@ -167,8 +182,8 @@ pcache_lookup(
 
 		if (w->tags[i + (size_t)k] != tag_of(h))
 			continue;
-		if (s->hash == h && s->version == (s->multi ? tver : zver) &&
-		    s->qtype == qtype && s->kflags == kf && s->qlen == len &&
+		if (s->hash == h && slot_current(s, v) && s->qtype == qtype &&
+		    s->kflags == kf && s->qlen == len &&
 		    memcmp(s->data + DNS_HDR_LEN, name, len) == 0 &&
 		    reply_set_cached(req, s->data, s->len) == 0) {
 			BUMP(w->st.hits);
@@ -180,9 +195,10 @@ pcache_lookup(
 }
 
 void
-pcache_store(
-    struct pcache *pc, struct request *req, uint64_t version, bool multi)
+pcache_store(struct pcache *pc, struct request *req,
+    const struct pc_versions *v, enum pc_dep dep)
 {
+	uint64_t version = dep == PC_TABLE ? v->table : v->zone;
 	struct pc_worker *w = worker_of(pc, req);
 	const uint8_t *name = request_qname(req), *pkt;
 	size_t len, plen, i;
@@ -209,9 +225,9 @@ pcache_store(
 	}
 	/* an empty or outdated slot of the pair, else the one the hash
 	 * picks */
-	if (w->tags[i] == 0 || w->slots[i].version != version)
+	if (w->tags[i] == 0 || !slot_current(&w->slots[i], v))
 		s = &w->slots[i];
-	else if (w->tags[i + 1] == 0 || w->slots[i + 1].version != version)
+	else if (w->tags[i + 1] == 0 || !slot_current(&w->slots[i + 1], v))
 		s = &w->slots[i + 1];
 	else
 		s = &w->slots[i + ((h >> 40) & 1)];
@@ -227,7 +243,8 @@ pcache_store(
 	s->qtype = qtype;
 	s->kflags = kf;
 	s->qlen = (uint8_t)len;
-	s->multi = multi;
+	s->zset = v->zset;
+	s->dep = (uint8_t)dep;
 	memcpy(s->data, pkt, plen);
 	/* the question in lower case, so any client case matches */
 	memcpy(s->data + DNS_HDR_LEN, name, len);

@@ -25,17 +25,29 @@ struct pcache;
 struct pcache *pcache_new(size_t capacity, int nworkers);
 void pcache_free(struct pcache *pc);
 
-/* Looks the request's question up: an entry is valid for the zone
- * snapshot version `zver`, or, if it was stored as depending on other
- * zones, for the zone table version `tver`. On a hit the reply is written
- * (reply_set_cached) and true returned. Runs on the request's worker; no
- * locks, no allocation. */
+/* What a cached answer depends on: the zone's snapshot alone; the
+ * snapshot and the set of served zones (a name looked up again inside
+ * the zone, as a CNAME target or an additional-section target, would
+ * land in a zone created below it later); or the whole zone table (a
+ * name looked up in another zone, or in none). */
+enum pc_dep { PC_ZONE, PC_ZONE_SET, PC_TABLE };
+
+struct pc_versions {
+	uint64_t zone;  /* the zone snapshot's version */
+	uint64_t zset;  /* the set of served zones' version */
+	uint64_t table; /* the zone table's version (any change) */
+};
+
+/* Looks the request's question up: an entry is valid while the
+ * versions it depends on are those of `v`. On a hit the reply is
+ * written (reply_set_cached) and true returned. Runs on the request's
+ * worker; no locks, no allocation. */
 bool pcache_lookup(
-    struct pcache *pc, struct request *req, uint64_t zver, uint64_t tver);
-/* Stores the request's reply as built so far (before OPT) for
- * `version`: the zone snapshot's, or with `multi` the zone table's. */
-void pcache_store(
-    struct pcache *pc, struct request *req, uint64_t version, bool multi);
+    struct pcache *pc, struct request *req, const struct pc_versions *v);
+/* Stores the request's reply as built so far (before OPT), valid while
+ * the versions `dep` names stay those of `v`. */
+void pcache_store(struct pcache *pc, struct request *req,
+    const struct pc_versions *v, enum pc_dep dep);
 
 /* Sums of the per-worker counters; `entries` = slots in use. */
 void pcache_totals(const struct pcache *pc, struct pcache_stats *out,

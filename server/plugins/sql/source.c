@@ -146,13 +146,22 @@ ztable_find(const struct ztable *t, const uint8_t *name, size_t len)
 	}
 }
 
+/* The hazard slot of a reader: workers 0..SQLSRC_MAX_WORKERS-1 (the
+ * server runs at most that many), MAIN_SLOT for the main thread's
+ * /ready and /metrics. Slots are never shared between threads that run
+ * at once: a shared slot could be cleared under another reader. */
+static int
+hz_slot(int worker)
+{
+	return worker >= 0 && worker <= MAIN_SLOT ? worker : 0;
+}
+
 const struct ztable *
 sqlsrc_enter(struct sqlsrc *s, int worker)
 {
 	struct ztable *t = atomic_load(&s->table), *t2;
 
-	if (worker < 0 || worker >= SQLSRC_MAX_WORKERS)
-		worker = 0;
+	worker = hz_slot(worker);
 	for (;;) {
 		atomic_store(&s->hz[worker].p, t);
 		t2 = atomic_load(&s->table);
@@ -165,9 +174,8 @@ sqlsrc_enter(struct sqlsrc *s, int worker)
 void
 sqlsrc_leave(struct sqlsrc *s, int worker)
 {
-	if (worker < 0 || worker >= SQLSRC_MAX_WORKERS)
-		worker = 0;
-	atomic_store_explicit(&s->hz[worker].p, NULL, memory_order_release);
+	atomic_store_explicit(
+	    &s->hz[hz_slot(worker)].p, NULL, memory_order_release);
 }
 
 static bool
@@ -207,6 +215,8 @@ publish(struct sqlsrc *s, struct ztable *t)
 	struct retired *r;
 
 	t->version = atomic_fetch_add(&table_versions, 1);
+	if (t->zset == 0)
+		t->zset = t->version;
 	old = atomic_exchange(&s->table, t);
 
 	if (old == NULL)
@@ -469,6 +479,24 @@ old_entry(const struct ztable *t, int64_t id)
 	return NULL;
 }
 
+/* `t` serves the same zones as `cur`: the same apexes, each loaded or
+ * not alike. */
+static bool
+same_zone_set(const struct ztable *cur, const struct ztable *t)
+{
+	if (cur == NULL || cur->n != t->n)
+		return false;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct zent *e = &t->z[i], *o = old_entry(cur, e->id);
+
+		if (o == NULL || o->apexlen != e->apexlen ||
+		    memcmp(o->apex, e->apex, e->apexlen) != 0 ||
+		    (o->snap == NULL) != (e->snap == NULL))
+			return false;
+	}
+	return true;
+}
+
 /* Reads the zone list and brings every zone up to date; publishes a new
  * table when anything changed. */
 static int
@@ -546,6 +574,7 @@ out:
 		table_free(t);
 		return rc;
 	}
+	t->zset = same_zone_set(cur, t) ? cur->zset : 0;
 	publish(s, t);
 	atomic_store(&s->loaded, true);
 	return 0;
@@ -894,7 +923,7 @@ sqlsrc_ready(struct sqlsrc *s)
 	for (size_t i = 0; ok && i < t->n; i++)
 		if (t->z[i].snap == NULL)
 			ok = false;
-	atomic_store(&s->hz[MAIN_SLOT].p, NULL);
+	sqlsrc_leave(s, MAIN_SLOT);
 	return ok;
 }
 
@@ -924,7 +953,7 @@ sqlsrc_render_all(struct strbuf *b)
 			mem += z->mem;
 			bad += z->bad_rows;
 		}
-		atomic_store(&s->hz[MAIN_SLOT].p, NULL);
+		sqlsrc_leave(s, MAIN_SLOT);
 		up &= atomic_load(&s->up) ? 1 : 0;
 		loaded &= atomic_load(&s->loaded) ? 1 : 0;
 		stew += atomic_load(&s->steward) ? 1 : 0;

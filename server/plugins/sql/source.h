@@ -9,11 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "server/plugin.h"
 #include "server/plugins/sql/zsnap.h"
 
 struct strbuf;
 
-#define SQLSRC_MAX_WORKERS 256
+#define SQLSRC_MAX_WORKERS SERVER_MAX_WORKERS
 
 /* A served zone in a table. `snap` is NULL while the zone loads or when
  * its first load failed. */
@@ -35,6 +36,9 @@ struct ztable {
 	uint32_t mask;
 	int max_labels;
 	uint64_t version; /* process-unique: a new table, a new version */
+	/* the version of the set of served zones (apexes, loaded or not):
+	 * kept from the previous table while that set stays the same */
+	uint64_t zset;
 };
 
 struct hazard {

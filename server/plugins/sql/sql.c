@@ -306,6 +306,7 @@ sql_serve(struct request *req, void *ctx)
 	const struct zent *e;
 	const struct zsnap *z;
 	enum pl_status st = PL_DONE;
+	struct pc_versions pv;
 	unsigned info;
 	size_t qlen;
 
@@ -341,7 +342,10 @@ sql_serve(struct request *req, void *ctx)
 		st = reply_init(req, RCODE_SERVFAIL) == 0 ? PL_DONE : PL_ERROR;
 		goto out;
 	}
-	if (pcache_lookup(c->pc, req, z->version, t->version))
+	pv.zone = z->version;
+	pv.zset = t->zset;
+	pv.table = t->version;
+	if (pcache_lookup(c->pc, req, &pv))
 		goto out;
 	if (zanswer(req, z, lookup_zone, (void *)t, &info) != 0) {
 		request_set_error(req, "plugin/sql: answer too large");
@@ -352,12 +356,14 @@ sql_serve(struct request *req, void *ctx)
 		st = PL_NEXT;
 		goto out;
 	}
-	if (info & ANS_MULTIZONE)
-		pcache_store(c->pc, req, t->version, true);
-	else
-		pcache_store(c->pc, req, z->version, false);
+	pcache_store(c->pc, req, &pv,
+	    (info & ANS_MULTIZONE)  ? PC_TABLE
+	    : (info & ANS_SUBZONES) ? PC_ZONE_SET
+	                            : PC_ZONE);
 out:
 	sqlsrc_leave(c->src, w);
+	if (st == PL_DONE)
+		reply_set_nostore(req); /* ours follows the store; no other */
 	return st;
 }
 
