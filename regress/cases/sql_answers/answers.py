@@ -363,6 +363,78 @@ else:
 expect("ANY for a missing name: NXDOMAIN", "nope.example.test", "ANY",
        rcode="NXDOMAIN", authority=[SOA_EX])
 
+# ---- a wildcard owning an NS RRset (RFC 4592 4.2) ---------------------------------
+# RFC 4592 4.2 leaves its semantics undefined and discourages it: the
+# rules for synthesis would make an NS RRset at the query name, data the
+# zone is not authoritative for. Where everyone agrees: the wildcard
+# owner itself is a zone cut (a referral for it and for names below it,
+# its DS from the parent side). For a name the wildcard matches we
+# synthesize nothing from the cut: the name exists (the source of
+# synthesis is there), so NODATA with AA and the SOA, for every type but
+# DS. NSD answers the same, except for qtype NS (and ANY), where it
+# synthesizes the NS RRset with AA - the non-authoritative data 4.2
+# warns about; Knot answers a referral whose NS owner (*.wns) is no
+# ancestor of the query name, which a resolver cannot follow. The DS of
+# a wildcard with NS and DS is synthesized by all three.
+SOA_WN = "wn.test. 300 IN SOA ns1.example.test. hostmaster.wn.test. 1 7200 900 1209600 300"
+REF_WNS = ["*.wns.wn.test. 3600 IN NS ns.wns.wn.test.",
+           "*.wns.wn.test. 3600 IN NS ns.elsewhere.invalid."]
+GLUE_WNS = ["ns.wns.wn.test. 3600 IN A 192.0.2.9"]
+expect("wildcard NS: the wildcard owner asked literally is a cut (referral, AA=0)",
+       "*.wns.wn.test", "A", aa=False, authority=REF_WNS, additional=GLUE_WNS)
+expect("wildcard NS: a name below the literal wildcard owner gets the referral",
+       "a.*.wns.wn.test", "TXT", aa=False, authority=REF_WNS, additional=GLUE_WNS)
+expect("wildcard NS: DS at the wildcard owner answered from the parent side (NODATA)",
+       "*.wns.wn.test", "DS", authority=[SOA_WN])
+expect("wildcard NS: a matched name is no delegation: NODATA (AA, SOA), like NSD",
+       "x.wns.wn.test", "A", authority=[SOA_WN])
+expect("wildcard NS: qtype NS at a matched name: NODATA, no synthesized NS, no referral",
+       "x.wns.wn.test", "NS", authority=[SOA_WN])
+expect("wildcard NS: a match two labels below: NODATA",
+       "a.b.wns.wn.test", "MX", authority=[SOA_WN])
+expect("wildcard NS: an existing name beside it is answered (not matched)",
+       "host.wns.wn.test", "A", answer=["host.wns.wn.test. 3600 IN A 192.0.2.8"])
+expect("wildcard NS: its sibling ns.wns is not below the cut: answered with AA",
+       "ns.wns.wn.test", "A", answer=["ns.wns.wn.test. 3600 IN A 192.0.2.9"])
+expect("wildcard NS: the empty non-terminal above it: NODATA",
+       "wns.wn.test", "A", authority=[SOA_WN])
+expect("wildcard NS and DS: DS synthesized for a matched name (as NSD and Knot)",
+       "x.wds.wn.test", "DS",
+       answer=["x.wds.wn.test. 3600 IN DS 12345 13 2 "
+               "2bb183af5f22588179a53b0a98631fad1a292118c5e6e8f4da4b4d89b9a6b9a5"])
+expect("wildcard NS and DS: other types at a matched name: NODATA",
+       "x.wds.wn.test", "A", authority=[SOA_WN])
+
+# ---- data occluded below a DNAME (RFC 6672 2.4) ------------------------------------
+# Records MUST NOT exist below a DNAME; a server MAY refuse such a zone
+# (NSD and Knot do), and if it loads it the names below are occluded:
+# the DNAME is applied, the data below it never served (no exact match,
+# no empty non-terminal made by it, no wildcard below it).
+SOA_OCC = "occ.test. 300 IN SOA ns1.example.test. hostmaster.occ.test. 1 7200 900 1209600 300"
+DN_OCC = "dn.occ.test. 3600 IN DNAME target.occ.test."
+expect("occluded by a DNAME: an existing A below it is not served; the DNAME applies",
+       "x.dn.occ.test", "A",
+       answer=[DN_OCC, "x.dn.occ.test. 3600 IN CNAME x.target.occ.test.",
+               "x.target.occ.test. 3600 IN A 192.0.2.77"])
+expect("occluded by a DNAME: the TXT below it is not served (NODATA at the target)",
+       "x.dn.occ.test", "TXT",
+       answer=[DN_OCC, "x.dn.occ.test. 3600 IN CNAME x.target.occ.test."],
+       authority=[SOA_OCC])
+expect("occluded by a DNAME: an empty non-terminal made by occluded data is no NODATA",
+       "y.dn.occ.test", "A", rcode="NXDOMAIN",
+       answer=[DN_OCC, "y.dn.occ.test. 3600 IN CNAME y.target.occ.test."],
+       authority=[SOA_OCC])
+expect("occluded by a DNAME: a deeper occluded name: the DNAME applies",
+       "deep.y.dn.occ.test", "A", rcode="NXDOMAIN",
+       answer=[DN_OCC, "deep.y.dn.occ.test. 3600 IN CNAME deep.y.target.occ.test."],
+       authority=[SOA_OCC])
+expect("occluded by a DNAME: a wildcard below it synthesizes nothing",
+       "q.dn.occ.test", "A", rcode="NXDOMAIN",
+       answer=[DN_OCC, "q.dn.occ.test. 3600 IN CNAME q.target.occ.test."],
+       authority=[SOA_OCC])
+expect("occluded by a DNAME: the rest of the zone answers",
+       "www.occ.test", "A", answer=["www.occ.test. 3600 IN A 192.0.2.80"])
+
 # ---- parent and child zone both in the store -------------------------------------
 expect("child zone answers for its names (AA)", "www.child.example.test", "A",
        answer=["www.child.example.test. 300 IN A 203.0.113.7"])

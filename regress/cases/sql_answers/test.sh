@@ -5,6 +5,14 @@
 # here: truncation with dig, passing on to the next plugin (names in no
 # served zone, class CH, fallthrough, the ZONES argument), rows with
 # garbage content, and zones created and deleted while the server runs.
+# Also: the *any* plugin in a block with sql (it answers every ANY query
+# with its HINFO, AA clear, whatever the name and wherever the directive
+# is written; other types reach sql); a DNAME added and removed with SQL
+# over existing names (occluded, then served again) and occluded data
+# added below a DNAME (never served); `sql DSN zf.test` with zf.test,
+# a zone below it and zg.test created later: zf.test and its child are
+# served, zg.test goes on to whoami (while the unfiltered block serves
+# it).
 . "$REGRESS_DIR/lib.sh"
 
 UTIL=${COREDNS_UTIL:-$(dirname "$COREDNS")/../utils/coredns-util}
@@ -23,7 +31,8 @@ sq() {
 }
 
 check_cmd "db init" u db init
-for z in example.test other.test child.example.test dnapex.test bad.test flat.test dn2.test; do
+for z in example.test other.test child.example.test dnapex.test bad.test flat.test dn2.test \
+    wn.test occ.test occ2.test; do
 	check_cmd "zone import $z" u zone import "$CASE_DIR/$z.zone" "$z"
 done
 # a row whose content does not parse, written with plain SQL
@@ -36,6 +45,9 @@ PORT=$(free_port) || exit 1
 PORT2=$(free_port) || exit 1
 PORT3=$(free_port) || exit 1
 PORT4=$(free_port) || exit 1
+PORT5=$(free_port) || exit 1
+PORT6=$(free_port) || exit 1
+PORT7=$(free_port) || exit 1
 cat >Corefile <<EOC
 .:$PORT {
 	bind 127.0.0.1
@@ -61,12 +73,29 @@ cat >Corefile <<EOC
 	}
 	whoami
 }
+.:$PORT5 {
+	bind 127.0.0.1
+	sql sqlite:$DB zf.test
+	whoami
+}
+.:$PORT6 {
+	bind 127.0.0.1
+	any
+	sql sqlite:$DB
+	whoami
+}
+.:$PORT7 {
+	bind 127.0.0.1
+	sql sqlite:$DB
+	any
+}
 EOC
 start_coredns Corefile -workers 2 || done_testing
 
 # every zone loaded before the answers are checked (bounded)
 for i in $(seq 1 25); do
-	[ "$(q_status www.example.test A)" = NOERROR ] && [ "$(q_status good.bad.test A)" = NOERROR ] && break
+	[ "$(q_status www.example.test A)" = NOERROR ] && [ "$(q_status good.bad.test A)" = NOERROR ] &&
+		[ "$(q_status www.occ.test A)" = NOERROR ] && break
 	sleep 0.2
 done
 
@@ -148,6 +177,31 @@ out=$(sorted ext.example.test A -p "$PORT3")
 check_eq "$out" "ext.example.test. 3600 IN CNAME www.other.test." \
     "ZONES example.test: CNAME into the unserved other.test stops there"
 
+# ---- the any plugin beside sql -----------------------------------------------------
+# any comes before sql in the plugin chain: every ANY query gets its
+# HINFO (TTL 8482, AA clear, the owner in the query's case), for names
+# of sql zones too, existing or not; other types are sql's
+HINFO='"ANY obsoleted" "See RFC 8482"'
+for p in "$PORT6" "$PORT7"; do
+	[ "$p" = "$PORT6" ] && tag="any before sql" || tag="any written after sql"
+	out=$(q -p "$p" +notcp +norec www.example.test ANY)
+	check_has "$out" 'status: NOERROR' "$tag: ANY for a sql name: NOERROR"
+	check_has "$out" '^;; flags: qr;' "$tag: ANY for a sql name: AA clear (the any plugin's answer)"
+	check_eq "$(q -p "$p" +notcp +norec +noall +answer www.example.test ANY | tr -s ' \t' ' ')" \
+	    "www.example.test. 8482 IN HINFO $HINFO" "$tag: ANY for a sql name: the RFC 8482 HINFO only"
+	check_has "$out" 'AUTHORITY: 0,' "$tag: ANY: nothing from sql in authority"
+	check_eq "$(q -p "$p" +tcp +norec +noall +answer www.example.test ANY | tr -s ' \t' ' ')" \
+	    "www.example.test. 8482 IN HINFO $HINFO" "$tag: ANY over TCP: the HINFO"
+	check_eq "$(q -p "$p" +notcp +norec +noall +answer NoPe.Example.Test ANY | tr -s ' \t' ' ')" \
+	    "NoPe.Example.Test. 8482 IN HINFO $HINFO" \
+	    "$tag: ANY for a missing name of a sql zone: the HINFO, owner in the query's case"
+	check_eq "$(sorted www.example.test A -p "$p")" "$WWW" "$tag: A still answered by sql"
+	check_eq "$(q_status -p "$p" nope.example.test A)" NXDOMAIN "$tag: NXDOMAIN still from sql"
+done
+out=$(q +notcp +norec www.example.test ANY)
+check_has "$out" '^;; flags: qr aa;' "without any: sql answers ANY itself (AA)"
+check_eq "$(printf '%s\n' "$out" | grep -c 'HINFO')" 0 "without any: no HINFO"
+
 # ---- rows with garbage content --------------------------------------------------
 check_grep "$CD_LOG" "skipping row id $BAD1[^0-9]" "garbage row: the log names its row id $BAD1"
 check_eq "$(sorted good.bad.test A)" "good.bad.test. 3600 IN A 192.0.2.10" \
@@ -207,6 +261,52 @@ for i in $(seq 1 25); do
 done
 check_eq "$got" "$want" "apex DNAME added with SQL: applied within 5 s"
 
+# ---- a DNAME added over existing names, occluded data added below a DNAME ----------
+VIS='vis.sub.occ2.test. 3600 IN A 192.0.2.70'
+check_eq "$(sorted vis.sub.occ2.test A)" "$VIS" "before the DNAME: vis.sub.occ2.test served"
+sq "INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth)
+    SELECT id, 'sub.occ2.test', 'DNAME', 'target.occ2.test', 600, 0, 0, 1 FROM domains WHERE name = 'occ2.test';"
+want=$(printf '%s\n' "sub.occ2.test. 600 IN DNAME target.occ2.test." \
+    "vis.sub.occ2.test. 600 IN CNAME vis.target.occ2.test." \
+    "vis.target.occ2.test. 3600 IN A 192.0.2.71" | sort)
+got=
+for i in $(seq 1 25); do
+	got=$(sorted vis.sub.occ2.test A)
+	[ "$got" = "$want" ] && break
+	sleep 0.2
+done
+check_eq "$got" "$want" "DNAME added with SQL above an existing name: that name occluded within 5 s"
+check_eq "$(q_status vis.sub.occ2.test TXT)" NOERROR "the occluded name, another type: NODATA at the target"
+check_has "$(q +norec vis.sub.occ2.test TXT)" 'IN[[:space:]]+DNAME[[:space:]]+target\.occ2\.test\.' \
+    "the occluded name, another type: the DNAME answers"
+sq "DELETE FROM records WHERE name = 'sub.occ2.test' AND type = 'DNAME';"
+got=
+for i in $(seq 1 25); do
+	got=$(sorted vis.sub.occ2.test A)
+	[ "$got" = "$VIS" ] && break
+	sleep 0.2
+done
+check_eq "$got" "$VIS" "the DNAME deleted: the name served again within 5 s"
+# occluded data and a marker in one transaction: when the marker is
+# served, so is the rest of that step
+sq "BEGIN;
+    INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth)
+    SELECT id, 'new.dn.occ.test', 'A', '192.0.2.72', 3600, 0, 0, 1 FROM domains WHERE name = 'occ.test';
+    INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth)
+    SELECT id, 'marker.occ.test', 'A', '192.0.2.73', 3600, 0, 0, 1 FROM domains WHERE name = 'occ.test';
+    COMMIT;"
+got=
+for i in $(seq 1 25); do
+	got=$(q +short marker.occ.test A)
+	[ "$got" = 192.0.2.73 ] && break
+	sleep 0.2
+done
+check_eq "$got" 192.0.2.73 "a name added with SQL beside occluded data: served within 5 s"
+want=$(printf '%s\n' "dn.occ.test. 3600 IN DNAME target.occ.test." \
+    "new.dn.occ.test. 3600 IN CNAME new.target.occ.test." | sort)
+check_eq "$(sorted new.dn.occ.test A)" "$want" "data added below a DNAME with SQL: occluded (the DNAME applies)"
+check_eq "$(q_status new.dn.occ.test A)" NXDOMAIN "data added below a DNAME: NXDOMAIN at the target"
+
 # ---- zones created and deleted while running --------------------------------------
 cat >late.test.zone <<'EOZ'
 $ORIGIN late.test.
@@ -251,6 +351,53 @@ for i in $(seq 1 25); do
 done
 check_eq "$st" SERVFAIL "a zone without SOA: SERVFAIL within 5 s"
 check_grep "$CD_LOG" 'zone nosoa\.test has no usable SOA' "a zone without SOA: logged"
+# ---- a ZONES argument and zones created later ---------------------------------------
+# PORT5 serves only zf.test and below; none of them exists yet
+whoami_answered() { # PORT NAME: "whoami" when whoami made the answer
+	if q -p "$1" +norec "$2" A | grep -q "^_udp\.$2\.[[:space:]]"; then
+		echo whoami
+	else
+		echo other
+	fi
+}
+check_eq "$(whoami_answered "$PORT5" www.zf.test)" whoami \
+    "ZONES zf.test, zf.test not in the store: passed on to whoami"
+# zf.test last: once it is served, the block has read the other two too
+for z in zg.test kid.zf.test zf.test; do
+	cat >$z.zone <<EOZ
+\$ORIGIN $z.
+\$TTL 300
+@	IN SOA	ns1.example.test. hostmaster.$z. 1 7200 900 1209600 60
+@	NS	ns1.example.test.
+www	A	192.0.2.210
+EOZ
+	check_cmd "zone import $z while running" u zone import $z.zone $z
+done
+got=
+for i in $(seq 1 25); do
+	got=$(sorted www.zf.test A -p "$PORT5")
+	[ "$got" = "www.zf.test. 300 IN A 192.0.2.210" ] && break
+	sleep 0.2
+done
+check_eq "$got" "www.zf.test. 300 IN A 192.0.2.210" \
+    "ZONES zf.test: zf.test created later is served within 5 s"
+check_has "$(q -p "$PORT5" +norec www.zf.test A)" '^;; flags: qr aa;' "ZONES zf.test: with AA"
+check_eq "$(q_status -p "$PORT5" nope.zf.test A)" NXDOMAIN "ZONES zf.test: NXDOMAIN in it from sql"
+check_eq "$(sorted www.kid.zf.test A -p "$PORT5")" "www.kid.zf.test. 300 IN A 192.0.2.210" \
+    "ZONES zf.test: a zone below it created later is served"
+got=
+for i in $(seq 1 25); do
+	got=$(sorted www.zg.test A)
+	[ "$got" = "www.zg.test. 300 IN A 192.0.2.210" ] && break
+	sleep 0.2
+done
+check_eq "$got" "www.zg.test. 300 IN A 192.0.2.210" \
+    "zg.test created later: served by the block without ZONES within 5 s"
+check_eq "$(whoami_answered "$PORT5" www.zg.test)" whoami \
+    "ZONES zf.test: zg.test created later is not served (passed on to whoami)"
+check_eq "$(whoami_answered "$PORT5" www.example.test)" whoami \
+    "ZONES zf.test: a zone there from the start is not served either"
+
 check_cmd "zone delete late.test while running" u zone delete late.test
 got=
 for i in $(seq 1 25); do

@@ -153,6 +153,56 @@ w, _ = ask(PORT, "edit.cache.test", qid=15, use_edns=0, payload=4096)
 r = dns.message.from_wire(w)
 check(r.edns == 0 and r.payload >= 512, "bufsize 4096 query: an OPT in the answer")
 
+# ---- the client's buffer class: <1232, <4096, >=4096 ------------------------
+def misses():
+    return m("coredns_sql_cache_misses_total")
+
+
+def owner_a(w):
+    r = dns.message.from_wire(w)
+    return sorted("%s %s" % (rr.name.to_text().lower(), rd) for rr in r.answer for rd in rr)
+
+
+BC = "bc.wild.cache.test"
+BC_A = ["bc.wild.cache.test. 192.0.2.99"]
+for i in range(3):
+    ask(PORT, BC, qid=80, payload=512)
+hb, mb = hits(), misses()
+w, _ = ask(PORT, BC, qid=81, payload=512)
+check_eq((hits() - hb, misses() - mb), (1, 0), "bufsize 512: cached (a hit)")
+for size in (1232, 4096):
+    hb, mb = hits(), misses()
+    w, _ = ask(PORT, BC, qid=82, payload=size)
+    check_eq((hits() - hb, misses() - mb), (0, 1),
+             "bufsize %d after bufsize 512 was cached: a miss (another entry)" % size)
+    check_eq(owner_a(w), BC_A, "bufsize %d: the right answer" % size)
+    for i in range(2):
+        ask(PORT, BC, qid=83, payload=size)
+    hb, mb = hits(), misses()
+    w, _ = ask(PORT, BC, qid=84, payload=size)
+    check_eq((hits() - hb, misses() - mb), (1, 0), "bufsize %d: then a hit of its own entry" % size)
+    check_eq(owner_a(w), BC_A, "bufsize %d: the hit is the right answer" % size)
+hb, mb = hits(), misses()
+for size in (512, 1232, 4096):
+    ask(PORT, BC, qid=85, payload=size)
+check_eq((hits() - hb, misses() - mb), (3, 0), "512, 1232, 4096 again: three hits, three entries")
+hb = hits()
+ask(PORT, BC, qid=86, payload=1400)
+check_eq(hits() - hb, 1, "bufsize 1400: the 1232 class's entry (a hit)")
+
+# a truncated answer for a small buffer is never what a larger one gets
+for i in range(4):
+    w, _ = ask(PORT, "txt600.cache.test", "TXT", qid=87, payload=512)
+r = dns.message.from_wire(w)
+check(r.flags & dns.flags.TC, "600-byte TXT, bufsize 512 (asked 4 times): TC")
+for size in (1232, 4096):
+    for i in range(2):
+        w, _ = ask(PORT, "txt600.cache.test", "TXT", qid=88, payload=size)
+        r = dns.message.from_wire(w)
+        check(not (r.flags & dns.flags.TC) and len(r.answer) == 1 and len(r.answer[0][0].strings) == 3,
+              "600-byte TXT, bufsize %d after the TC answer for 512 (ask %d): the whole TXT, no TC"
+              % (size, i + 1), dns.flags.to_text(r.flags))
+
 # ---- a raw SQL edit invalidates ------------------------------------------------
 for i in range(5):
     w, _ = ask(PORT, "edit.cache.test", qid=16)

@@ -7,6 +7,11 @@
 # Also: RD/CD and QCLASS are the query's on a hit, a TC answer is not
 # what TCP gets, and answers that used another zone (additional A of an
 # MX target there, a CNAME into a zone created later) do not go stale.
+# The client's buffer class (EDNS size below 1232, below 4096, 4096 and
+# up) is part of the key: 512, 1232 and 4096 each miss once and then
+# hit their own entry, and a TC answer for 512 is never what a larger
+# buffer gets. `cache 4` with one worker (capacity.py): 100 names asked
+# twice and once more: answers right, entries <= 4, evictions counted.
 . "$REGRESS_DIR/lib.sh"
 
 UTIL=${COREDNS_UTIL:-$(dirname "$COREDNS")/../utils/coredns-util}
@@ -56,5 +61,25 @@ b=$(q +norec edit.cache.test A)
 check_has "$a" '^; EDNS: version: 0, flags: do;' "dig +dnssec: do in the answer"
 check_has "$b" '^; EDNS: version: 0, flags:;' "dig without +dnssec: no do in the answer"
 
+stop_coredns
+
+# ---- a cache far smaller than the working set: capacity, evictions -----------
+PORT=$(free_port) || exit 1
+MPORT=$(free_port) || exit 1
+cat >Corefile.small <<EOC
+.:$PORT {
+	bind 127.0.0.1
+	prometheus 127.0.0.1:$MPORT
+	sql sqlite:$DB {
+		cache 4
+	}
+}
+EOC
+start_coredns Corefile.small -workers 1 || done_testing
+for i in $(seq 1 25); do
+	[ "$(q_status www.cache.test A)" = NOERROR ] && break
+	sleep 0.2
+done
+py "$CASE_DIR/capacity.py" "$PORT" "$MPORT"
 stop_coredns
 done_testing

@@ -4,7 +4,15 @@
 # stopped under a query loop (no query fails), coredns_sql_store_up goes
 # to 0 and store_outages_total to 1; the cluster is started again on the
 # same data dir, an edit made with psql is served within 15 s and
-# store_up is 1 again. SQLite: another process holds BEGIN EXCLUSIVE for
+# store_up is 1 again; the outage is logged once. Then the changes missed
+# while disconnected: with the cluster up, the database is closed to new
+# connections (ALTER DATABASE ... ALLOW_CONNECTIONS false) and the
+# server's backends are terminated; a psql session opened before makes
+# an edit while the server is kept out (its reconnects refused, logged;
+# store_up stays 0, a second outage logged and counted); once connections
+# are allowed again the edit is stepped once and served within 10 s,
+# with "store reachable again" logged; no query of a loop over all this
+# fails. SQLite: another process holds BEGIN EXCLUSIVE for
 # 10 s (with an edit inside) under a query loop (no query fails); after
 # the release its edit and a new one are served.
 . "$REGRESS_DIR/lib.sh"
@@ -115,6 +123,53 @@ EOC
 		check_eq "$(sq "$DSN" "SELECT content FROM records WHERE type = 'SOA'")" \
 		    "$(dq "$PORT" +short $ZONE SOA)" "SOA row equals the served SOA"
 		loop_end pg "outage"
+		OUTAGE_RE='store unreachable \(.*\); answering from the zones in memory'
+		check_eq "$(grep -Ec "$OUTAGE_RE" "$CD_LOG")" 1 "the outage logged once"
+
+		# ---- the database up, the server kept out: changes missed meanwhile ----
+		ADMIN=${DSN/dbname=coredns_test/dbname=postgres}
+		s1=$(serial_of "$PORT" $ZONE)
+		coproc HOLD { psql "$DSN" -X -q -A -t -v ON_ERROR_STOP=1 2>>"$SQL_LOG"; }
+		bg_track "$HOLD_PID"
+		hpid=
+		printf 'SELECT pg_backend_pid();\n' >&"${HOLD[1]}"
+		read -r -t 5 hpid <&"${HOLD[0]}"
+		check_match "$hpid" '[0-9]+' "a psql session held open on the database"
+		loop_start block
+		sleep 0.5
+		n=$(sq "$ADMIN" "ALTER DATABASE coredns_test ALLOW_CONNECTIONS false;
+		    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		    WHERE datname = 'coredns_test' AND pid <> ${hpid:-0}")
+		check_match "$n" '[1-9][0-9]*' \
+		    "database closed to new connections, the server's backends terminated ($n)"
+		see 10 0 "store_up becomes 0" mval "$MPORT" coredns_sql_store_up
+		check_eq "$(mval "$MPORT" coredns_sql_store_outages_total)" 2 "outages_total 2"
+		r=
+		printf '%s\n' "INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled)
+		    SELECT id, 'missed.$ZONE', 'A', '192.0.2.78', 300, 0, false FROM domains
+		    WHERE name = '$ZONE'; SELECT 'committed';" >&"${HOLD[1]}"
+		read -r -t 5 r <&"${HOLD[0]}"
+		check_eq "$r" committed "an edit committed while the server is kept out"
+		sleep 2 # reconnect attempts meanwhile
+		check_eq "$(mval "$MPORT" coredns_sql_store_up)" 0 "still kept out 2 s later"
+		check_grep "$CD_LOG" 'cannot open the store: .*not currently accepting connections' \
+		    "the refused reconnect is logged"
+		check_eq "$(rc_of "$PORT" missed.$ZONE A)" NXDOMAIN "answers from memory meanwhile"
+		check_cmd "connections allowed again" sq "$ADMIN" \
+		    "ALTER DATABASE coredns_test ALLOW_CONNECTIONS true"
+		see 10 192.0.2.78 "the edit missed while disconnected is served within 10 s" \
+		    short "$PORT" missed.$ZONE A
+		echo "# missed edit seen after ${SEEN_MS} ms"
+		see 5 1 "store_up 1 again" mval "$MPORT" coredns_sql_store_up
+		check_eq "$(serial_of "$PORT" $ZONE)" $((s1 + 1)) "the missed edit got one serial step"
+		check_eq "$(sq "$DSN" "SELECT content FROM records WHERE type = 'SOA'")" \
+		    "$(dq "$PORT" +short $ZONE SOA)" "SOA row equals the served SOA"
+		check_eq "$(grep -Ec "$OUTAGE_RE" "$CD_LOG")" 2 "the second outage logged once"
+		check_eq "$(grep -c 'store reachable again' "$CD_LOG")" 2 \
+		    "\"store reachable again\" logged after each outage"
+		exec {HOLD[1]}>&-
+		wait "$HOLD_PID" 2>/dev/null
+		loop_end block "kept out"
 		stop_coredns
 	fi
 fi

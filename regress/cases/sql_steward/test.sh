@@ -6,7 +6,13 @@
 # summed) and both servers serve the new data with the same serial within
 # 5 s; when the steward is stopped, an edit made meanwhile is not served
 # unstepped, the other takes the lease within 15 s (lease 10 s), steps
-# that edit and the next one.
+# that edit and the next one. Then a crash: a third server joins as a
+# follower, the steward is killed with SIGKILL (its lease is not handed
+# back: the row still names it); a second later nobody is steward and an
+# edit made after the crash is not served unstepped; the follower takes
+# the lease within 15 s, not before 5 s (the dead lease had to run out),
+# and steps that edit exactly once (one journal step, its
+# serial_steps_total + 1).
 . "$REGRESS_DIR/lib.sh"
 . "$REGRESS_DIR/cases/sql_changes/sqllib.sh"
 
@@ -136,5 +142,60 @@ check_eq "$(jshow)" "zone s.test journal: 500 -> 503 (3 steps, 11 entries)" \
     "journal show: three steps"
 check_eq "$(sq "$DSN" "SELECT content FROM records WHERE type = 'SOA'")" \
     "$(dq "$OPORT" +short s.test SOA)" "SOA row equals the served SOA"
-CD_LOG=$OLOG stop_coredns "$OPID"
+
+# ---- the steward crashes: SIGKILL, the lease is not handed back ---------------
+# a third server on the ports of the one stopped above
+if [ "$S" = 1 ]; then
+	NPORT=$PORT1 NMPORT=$MPORT1 NCONF=Corefile1
+else
+	NPORT=$PORT2 NMPORT=$MPORT2 NCONF=Corefile2
+fi
+LOG3=$PWD/coredns3.log
+CD_LOG=$LOG3 PORT=$NPORT START_DESC="server 3 started" start_coredns $NCONF || done_testing
+PID3=$CD_PID
+serve_at() { # PORT NAME: "answer serial"
+	echo "$(short "$1" "$2" A) $(serial_of "$1" s.test)"
+}
+see 5 "192.0.2.11 503" "server 3 serves the zone" serve_at "$NPORT" after.s.test
+sleep 2.5 # more than a lease renewal period
+check_eq "$(mval "$OMPORT" coredns_sql_steward) $(mval "$NMPORT" coredns_sql_steward)" "1 0" \
+    "the steward keeps the lease, server 3 follows"
+k0=$(mval "$NMPORT" coredns_sql_serial_steps_total)
+kill -KILL "$OPID"
+wait "$OPID"
+check_eq "$?" 137 "the steward killed with SIGKILL"
+sanitizer_check "$OLOG" "no sanitizer report in the killed steward's log"
+t0=$(now_ms)
+check_has "$(sq "$DSN" "SELECT holder FROM coredns_steward")" "pid $OPID( |$)" \
+    "the lease row still names the killed steward (not handed back)"
+sq "$DSN" "UPDATE records SET content = '192.0.2.12' WHERE name = 'after.s.test'"
+sleep 1
+check_eq "$(mval "$NMPORT" coredns_sql_steward) $(serve_at "$NPORT" after.s.test)" \
+    "0 192.0.2.11 503" "1 s after the crash: no steward yet, the edit not served unstepped"
+# the dead lease ends 10 s after its last renewal (whole seconds: up to
+# 11 s), renewed every 2 s, so 8 to 11 s after the kill; the follower
+# looks every 2 s: at most ~13.3 s
+see 15 1 "server 3 becomes steward within 15 s of the crash" mval "$NMPORT" coredns_sql_steward
+el=$(($(now_ms) - t0))
+echo "# steward again ${el} ms after the crash"
+if [ "$el" -ge 5000 ]; then
+	ok "server 3 took the lease only after the dead one ran out (${el} ms)"
+else
+	fail "server 3 took the lease only after the dead one ran out" \
+	    "after ${el} ms; the lease is 10 s, renewed every 2 s"
+fi
+check_has "$(sq "$DSN" "SELECT holder FROM coredns_steward")" "pid $PID3( |$)" \
+    "coredns_steward names server 3"
+check_grep "$LOG3" "now the serial steward" "server 3 logged taking the lease"
+see 5 "192.0.2.12 504" "the edit made after the crash is stepped and served within 5 s" \
+    serve_at "$NPORT" after.s.test
+sleep 1
+check_eq "$(serve_at "$NPORT" after.s.test)" "192.0.2.12 504" "stepped exactly once (504)"
+check_eq "$(mval "$NMPORT" coredns_sql_serial_steps_total)" $((${k0:-0} + 1)) \
+    "server 3's serial_steps_total + 1"
+check_eq "$(jshow)" "zone s.test journal: 500 -> 504 (4 steps, 15 entries)" \
+    "journal show: one more step"
+check_eq "$(sq "$DSN" "SELECT content FROM records WHERE type = 'SOA'")" \
+    "$(dq "$NPORT" +short s.test SOA)" "SOA row equals the served SOA"
+CD_LOG=$LOG3 stop_coredns "$PID3"
 done_testing
