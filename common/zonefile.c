@@ -1673,13 +1673,51 @@ out_printf(struct outbuf *o, const char *fmt, ...)
 	o->len += (size_t)n;
 }
 
+/* `n` octets of `s`, kept NUL-terminated like out_printf's output
+ * (without printf: an import formats millions of fields) */
+static void
+out_mem(struct outbuf *o, const char *s, size_t n)
+{
+	if (o->over)
+		return;
+	if (n >= o->cap - o->len) {
+		o->over = true;
+		return;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = '\0';
+}
+
+static void
+out_str(struct outbuf *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
+static void
+out_u32(struct outbuf *o, uint32_t v)
+{
+	char b[10];
+	size_t i = sizeof(b);
+
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	out_mem(o, b + i, sizeof(b) - i);
+}
+
 static void
 out_name(struct outbuf *o, const uint8_t *name)
 {
 	char s[DNAME_STR_MAX];
+	int n = dname_to_str(s, name);
 
-	dname_to_str(s, name);
-	out_printf(o, "%s", s);
+	if (n < 0)
+		out_str(o, s);
+	else
+		out_mem(o, s, (size_t)n);
 }
 
 static void
@@ -1698,20 +1736,26 @@ out_cstrings(struct outbuf *o, const uint8_t *rd, size_t len)
 	size_t pos = 0;
 
 	while (pos < len && !o->over) {
-		size_t n = rd[pos++];
+		size_t n = rd[pos++], run = 0;
 
-		out_printf(o, pos > 1 ? " \"" : "\"");
+		out_mem(o, pos > 1 ? " \"" : "\"", pos > 1 ? 2 : 1);
 		for (size_t k = 0; k < n; k++) {
 			uint8_t ch = rd[pos + k];
 
+			if (ch != '"' && ch != '\\' && ch >= 0x20 &&
+			    ch < 0x7f) {
+				run++; /* plain: written in one piece */
+				continue;
+			}
+			out_mem(o, (const char *)rd + pos + k - run, run);
+			run = 0;
 			if (ch == '"' || ch == '\\')
 				out_printf(o, "\\%c", ch);
-			else if (ch < 0x20 || ch >= 0x7f)
-				out_printf(o, "\\%03u", ch);
 			else
-				out_printf(o, "%c", ch);
+				out_printf(o, "\\%03u", ch);
 		}
-		out_printf(o, "\"");
+		out_mem(o, (const char *)rd + pos + n - run, run);
+		out_mem(o, "\"", 1);
 		pos += n;
 	}
 }
@@ -1758,29 +1802,29 @@ fast_text(struct outbuf *o, uint16_t type, const uint8_t *rd, size_t len)
 	pos = 0;
 	for (const char *l = lay; *l != '\0'; l++) {
 		if (l != lay)
-			out_printf(o, " ");
+			out_mem(o, " ", 1);
 		switch (*l) {
 		case 'n':
 			out_name(o, rd + pos);
 			pos += dname_len(rd + pos);
 			break;
 		case '2':
-			out_printf(o, "%u", wire_get16(rd + pos));
+			out_u32(o, wire_get16(rd + pos));
 			pos += 2;
 			break;
 		case '4':
 		case 't':
-			out_printf(o, "%u", wire_get32(rd + pos));
+			out_u32(o, wire_get32(rd + pos));
 			pos += 4;
 			break;
 		case 'a':
 			inet_ntop(AF_INET, rd + pos, a, sizeof(a));
-			out_printf(o, "%s", a);
+			out_str(o, a);
 			pos += 4;
 			break;
 		case '6':
 			inet_ntop(AF_INET6, rd + pos, a, sizeof(a));
-			out_printf(o, "%s", a);
+			out_str(o, a);
 			pos += 16;
 			break;
 		}
@@ -1878,8 +1922,13 @@ zonefile_rr_to_text(const struct zf_rr *rr, char *buf, size_t len)
 	if (rr->owner == NULL || wname_len(rr->owner, DNAME_MAX) < 0)
 		return ERR_FORMAT;
 	out_name(&o, rr->owner);
-	out_printf(&o, "\t%u\t%s\t%s\t", rr->ttl,
-	    wire_class_str(rr->rclass, cb), type_text(rr->type, tb));
+	out_mem(&o, "\t", 1);
+	out_u32(&o, rr->ttl);
+	out_mem(&o, "\t", 1);
+	out_str(&o, wire_class_str(rr->rclass, cb));
+	out_mem(&o, "\t", 1);
+	out_str(&o, type_text(rr->type, tb));
+	out_mem(&o, "\t", 1);
 	rdata_text(&o, rr->type, rr->rdata, rr->rdlen);
 	return o.over ? ERR_SPACE : (int)o.len;
 }

@@ -104,15 +104,19 @@ struct sql_driver {
 	/* Bulk insert of records rows of one zone (store_bulk_*), buffered
 	 * and written many at a time (SQLite: multi-row INSERTs; PostgreSQL:
 	 * COPY FROM STDIN). Between bulk_open and bulk_close nothing else
-	 * runs on the connection. bulk_row copies its strings; the row is
-	 * written as store_rr_add's (disabled FALSE, auth TRUE), the name,
-	 * type and prio already normalized. bulk_close writes what is
-	 * buffered and frees `b`; with `abort` it drops it (the caller rolls
-	 * back). NULL hooks: store.c inserts row by row. */
+	 * runs on the connection. The row is written as store_rr_add's
+	 * (disabled FALSE, auth TRUE), the name, type and prio already
+	 * normalized. bulk_row copies its strings, unless the driver has
+	 * bulk_sync: then they stay the caller's, unchanged, until the
+	 * next bulk_sync (which writes what refers to them) or bulk_close.
+	 * bulk_close writes what is buffered and frees `b`; with `abort` it
+	 * drops it (the caller rolls back). NULL hooks: store.c inserts row
+	 * by row. */
 	int (*bulk_open)(
 	    struct sql_conn *c, int64_t domain_id, struct sql_bulk **out);
 	int (*bulk_row)(struct sql_bulk *b, const char *name, const char *type,
 	    const char *content, int64_t ttl, int64_t prio);
+	int (*bulk_sync)(struct sql_bulk *b);
 	int (*bulk_close)(struct sql_bulk *b, bool abort);
 	const char *begin_write; /* statement starting a write transaction */
 	const char *begin_read;  /* statement starting a read transaction */

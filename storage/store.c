@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "common/log.h"
@@ -48,6 +50,9 @@ enum q {
 	Q_JOURNAL_READ,
 	Q_JOURNAL_NTH,
 	Q_JOURNAL_PRUNE,
+	Q_JOURNAL_SPAN,
+	Q_JOURNAL_STEP_START,
+	Q_JOURNAL_PRUNE_BEFORE,
 	Q_LEASE,
 	Q_VERSION_GET,
 	Q_VERSION_DEL,
@@ -136,6 +141,16 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_JOURNAL_PRUNE] = "DELETE FROM coredns_journal WHERE domain_id = ? "
 	                    "AND (id <= ? OR (serial_from = ? "
 	                    "AND serial_to = ? AND id > ?))",
+	/* the zone's oldest and newest entry ids, each an index lookup */
+	[Q_JOURNAL_SPAN] = "SELECT (SELECT id FROM coredns_journal "
+	                   "WHERE domain_id = ? ORDER BY id LIMIT 1), "
+	                   "(SELECT id FROM coredns_journal "
+	                   "WHERE domain_id = ? ORDER BY id DESC LIMIT 1)",
+	[Q_JOURNAL_STEP_START] =
+	    "SELECT min(id) FROM coredns_journal WHERE domain_id = ? "
+	    "AND serial_from = ? AND serial_to = ?",
+	[Q_JOURNAL_PRUNE_BEFORE] =
+	    "DELETE FROM coredns_journal WHERE domain_id = ? AND id < ?",
 	[Q_LEASE] = "INSERT INTO coredns_steward (id, holder, expires) "
 	            "VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE "
 	            "SET holder = excluded.holder, expires = excluded.expires "
@@ -379,6 +394,21 @@ find_driver(const char *dsn, const char **arg)
 struct store *
 store_open(const char *dsn, char *err, size_t errlen)
 {
+	return store_open_ex(dsn, STORE_OPEN_CREATE, err, errlen);
+}
+
+/* True when the driver's database is a file its open() would create:
+ * SQLite's (the server's sql plugin refuses a missing one the same
+ * way). */
+static bool
+creates_file(const struct sql_driver *drv)
+{
+	return strcmp(drv->name, "sqlite") == 0;
+}
+
+struct store *
+store_open_ex(const char *dsn, unsigned flags, char *err, size_t errlen)
+{
 	const struct sql_driver *drv;
 	struct store *st = NULL;
 	const char *arg = NULL;
@@ -396,6 +426,15 @@ store_open(const char *dsn, char *err, size_t errlen)
 			    drivers[i]->usage ? "" : "PATH");
 		if (o < errlen)
 			snprintf(err + o, errlen - o, ")");
+		return NULL;
+	}
+	/* a mistyped path is an error, not a new empty store left behind */
+	if (!(flags & STORE_OPEN_CREATE) && creates_file(drv) &&
+	    access(arg, F_OK) != 0 && errno == ENOENT) {
+		snprintf(err, errlen,
+		    "no SQLite store at %s: create it with coredns-util db "
+		    "init (--db %s)",
+		    arg, dsn);
 		return NULL;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
@@ -489,10 +528,9 @@ store_init(struct store *st)
 
 	if ((rc = st->drv->table_exists(st->conn, "domains", &core)) != 0)
 		return rc;
-	if (core) {
-		log_err("store: not empty (it has a domains table)");
+	/* these outcomes are the caller's to report (store.h): not logged */
+	if (core)
 		return ERR_EXISTS;
-	}
 	if ((rc = wbegin(st, &own)) != 0)
 		return rc;
 	if ((rc = st->drv->exec(st->conn, st->drv->schema)) != 0)
@@ -512,18 +550,14 @@ store_migrate(struct store *st)
 		return rc;
 	if ((rc = st->drv->table_exists(st->conn, "domains", &core)) != 0)
 		goto out;
+	/* these outcomes are the caller's to report (store.h): not logged */
 	if (!core) {
-		log_err(
-		    "store: no PowerDNS tables; use `coredns-util db init`");
 		rc = ERR_NOTFOUND;
 		goto out;
 	}
 	if ((rc = store_version(st, &have, &want)) != 0)
 		goto out;
 	if (have > want) {
-		log_err("store: schema version %d is newer than this "
-		        "program's (%d)",
-		    have, want);
 		rc = ERR_INVAL;
 		goto out;
 	}
@@ -1477,6 +1511,115 @@ journal_step(struct store *st, int64_t zone_id, uint32_t from, uint32_t to,
 	return rc;
 }
 
+/*
+ * Automatic journal pruning, BIND's max-journal-size counted in rows:
+ * after the steward writes a zone's step, the journal is cut back when
+ * it holds more than the zone's limit, metadata X-JOURNAL-MAX-ROWS (a
+ * number of rows, or "unlimited" for no automatic pruning), else
+ * JOURNAL_MAX_ROWS. Rows, not steps: they bound the disk and the IXFR
+ * work whatever the size of the steps (one `zone import` can be 100000
+ * rows, a dynamic update 3). 100000 rows are thousands of the usual
+ * small steps (a DNS UPDATE every second keeps hours of them; an IXFR
+ * client or a server's snapshot further behind gets a full transfer,
+ * as it must) and some 10-20 MB of table per busy zone.
+ *
+ * When over the limit, the oldest steps go, whole, until at most
+ * limit - limit/8 rows are left: finding the cut walks that many index
+ * entries, which is then paid once per limit/8 rows written rather
+ * than at every step. Whether the limit is passed at all is told from
+ * the zone's oldest and newest entry ids (two index lookups; ids are
+ * unique, so their span bounds the number of rows). The step just
+ * written is never pruned, even when it alone is over the limit.
+ */
+#define JOURNAL_MAX_ROWS 100000
+
+/* The zone's row limit; -1: unlimited. */
+static int64_t
+journal_max_rows(struct store *st, int64_t zone_id)
+{
+	char buf[32] = "", *end;
+	long long v;
+	int rc;
+
+	rc = store_metadata_get(
+	    st, zone_id, "X-JOURNAL-MAX-ROWS", buf, sizeof(buf));
+	if (rc == ERR_NOTFOUND)
+		return JOURNAL_MAX_ROWS;
+	if (rc == 0 && strcasecmp(buf, "unlimited") == 0)
+		return -1;
+	if (rc == 0) {
+		v = strtoll(buf, &end, 10);
+		while (isspace((unsigned char)*end))
+			end++;
+		if (end != buf && *end == '\0' && v >= 0)
+			return v;
+	}
+	log_warn("store: zone id %" PRId64
+	         ": bad X-JOURNAL-MAX-ROWS '%s', using %d",
+	    zone_id, buf, JOURNAL_MAX_ROWS);
+	return JOURNAL_MAX_ROWS;
+}
+
+/* Prunes the zone's journal to its limit after the step from -> to,
+ * the newest, was written (see above). */
+static int
+journal_autoprune(struct store *st, int64_t zone_id, uint32_t from, uint32_t to)
+{
+	struct sql_stmt *s = NULL;
+	int64_t max, keep, oldest = 0, newest = 0, cut = 0, cfrom = 0, cto = 0;
+	bool found = false;
+	int rc;
+
+	if ((max = journal_max_rows(st, zone_id)) < 0)
+		return 0;
+	if ((rc = query(st, Q_JOURNAL_SPAN, &s, "ii", zone_id, zone_id)) != 0)
+		return rc;
+	if ((rc = st->drv->step(s)) == SQL_ROW) {
+		found =
+		    !st->drv->column_null(s, 0) && !st->drv->column_null(s, 1);
+		oldest = st->drv->column_int(s, 0);
+		newest = st->drv->column_int(s, 1);
+		rc = 0;
+	}
+	done(st, s);
+	if (rc != 0 || !found || newest - oldest + 1 <= max)
+		return rc;
+	/* the newest entry that has to go */
+	keep = max - max / 8;
+	found = false;
+	if ((rc = query(st, Q_JOURNAL_NTH, &s, "ii", zone_id, keep)) != 0)
+		return rc;
+	if ((rc = st->drv->step(s)) == SQL_ROW) {
+		found = true;
+		cut = st->drv->column_int(s, 0);
+		cfrom = st->drv->column_int(s, 1);
+		cto = st->drv->column_int(s, 2);
+		rc = 0;
+	}
+	done(st, s);
+	if (rc != 0 || !found)
+		return rc;
+	if (cfrom != (int64_t)from || cto != (int64_t)to)
+		/* its step and every older one */
+		return run(st, Q_JOURNAL_PRUNE, NULL, "iiiii", zone_id, cut,
+		    cfrom, cto, cut);
+	/* the cut falls in the step just written: it stays whole, every
+	 * older step goes */
+	found = false;
+	if ((rc = query(st, Q_JOURNAL_STEP_START, &s, "iii", zone_id,
+	         (int64_t)from, (int64_t)to)) != 0)
+		return rc;
+	if ((rc = st->drv->step(s)) == SQL_ROW) {
+		found = !st->drv->column_null(s, 0);
+		cut = st->drv->column_int(s, 0);
+		rc = 0;
+	}
+	done(st, s);
+	if (rc != 0 || !found)
+		return rc;
+	return run(st, Q_JOURNAL_PRUNE_BEFORE, NULL, "ii", zone_id, cut);
+}
+
 static int
 steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 {
@@ -1484,7 +1627,7 @@ steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 	const struct pend *old = &cur, *end;
 	struct pendv pv = { 0 };
 	struct sql_stmt *s = NULL;
-	uint32_t old_serial, cur_serial, new_serial = 0, end_serial, from;
+	uint32_t old_serial, cur_serial, new_serial = 0, end_serial, from = 0;
 	int64_t soa_id = 0, now = (int64_t)time(NULL);
 	char *prev_content = NULL, *content = NULL;
 	bool found, served = false, changed;
@@ -1578,6 +1721,9 @@ steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 	}
 	if (!*stepped)
 		goto drop;
+	/* the journal back to its size limit, the step just written kept */
+	if ((rc = journal_autoprune(st, zone_id, from, new_serial)) != 0)
+		goto out;
 	/* the SOA row shows the serial served */
 	if ((content = soa_with_serial(cur.content, new_serial)) == NULL) {
 		rc = ERR_NOMEM;
@@ -1838,6 +1984,12 @@ struct bulk_rec {
 	int64_t ttl, prio;
 };
 
+/* A row's place in the sorted run. */
+struct bulk_ord {
+	uint64_t key;
+	uint32_t i; /* index into v */
+};
+
 static uint64_t
 bulk_key(const char *s)
 {
@@ -1856,30 +2008,79 @@ struct store_bulk {
 	int64_t rows;
 	bool on; /* the triggers skip the zone's rows */
 	struct bulk_rec *v;
+	struct bulk_ord *ord, *ordtmp; /* cap each: the sort */
 	size_t n, cap;
 	char *text;
 	size_t len, tcap;
 };
 
-static const char *bulk_sort_text; /* qsort has no argument */
+/* qsort has no argument: the run being sorted */
+static const struct store_bulk *bulk_sorting;
 
+/* Order of two rows whose keys are equal: name, type, then arrival. */
 static int
-bulk_rec_cmp(const void *x, const void *y)
+bulk_tie_cmp(const void *x, const void *y)
 {
-	const struct bulk_rec *a = x, *b = y;
-	int c;
+	const struct bulk_ord *p = x, *q = y;
+	const struct bulk_rec *a = &bulk_sorting->v[p->i],
+	                      *b = &bulk_sorting->v[q->i];
+	const char *t = bulk_sorting->text;
+	int c = strcmp(t + a->name, t + b->name);
 
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	c = strcmp(bulk_sort_text + a->name, bulk_sort_text + b->name);
 	if (c == 0)
-		c = strcmp(bulk_sort_text + a->type, bulk_sort_text + b->type);
+		c = strcmp(t + a->type, t + b->type);
 	if (c == 0)
-		c = a->name < b->name ? -1 : a->name > b->name;
+		c = p->i < q->i ? -1 : p->i > q->i;
 	return c;
 }
 
-/* Writes the collected run, sorted. */
+/* Sorts the run into bk->ord: a stable LSD radix sort on the 8-octet
+ * keys (a pass whose octet is the same in every key is skipped), then
+ * each group of equal keys by name and type. A million rows sort in a
+ * fraction of a merge sort of the rows themselves. */
+static void
+bulk_sort(struct store_bulk *bk)
+{
+	struct bulk_ord *a = bk->ord, *b = bk->ordtmp, *t;
+	size_t n = bk->n, cnt[256], i, j;
+
+	for (i = 0; i < n; i++) {
+		a[i].key = bk->v[i].key;
+		a[i].i = (uint32_t)i;
+	}
+	for (int shift = 0; shift < 64; shift += 8) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(a[i].key >> shift) & 0xff]++;
+		if (cnt[(a[0].key >> shift) & 0xff] == n)
+			continue;
+		for (i = 0, j = 0; i < 256; i++) {
+			size_t c = cnt[i];
+
+			cnt[i] = j;
+			j += c;
+		}
+		for (i = 0; i < n; i++)
+			b[cnt[(a[i].key >> shift) & 0xff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (a != bk->ord)
+		memcpy(bk->ord, a, n * sizeof(*a));
+	bulk_sorting = bk;
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && bk->ord[j].key == bk->ord[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort(
+			    bk->ord + i, j - i, sizeof(*bk->ord), bulk_tie_cmp);
+	}
+	bulk_sorting = NULL;
+}
+
+/* Sorts the collected run by name (so the index inserts of the load
+ * walk the B-trees in order) and hands it to the driver. */
 static int
 bulk_flush(struct store_bulk *bk)
 {
@@ -1887,15 +2088,16 @@ bulk_flush(struct store_bulk *bk)
 	size_t i;
 	int rc = 0;
 
-	bulk_sort_text = bk->text;
-	if (bk->n > 1)
-		qsort(bk->v, bk->n, sizeof(*bk->v), bulk_rec_cmp);
-	bulk_sort_text = NULL;
+	if (bk->n > 0)
+		bulk_sort(bk);
 	for (i = 0; rc == 0 && i < bk->n; i++) {
-		r = &bk->v[i];
+		r = &bk->v[bk->ord[i].i];
 		rc = bk->st->drv->bulk_row(bk->b, bk->text + r->name,
 		    bk->text + r->type, bk->text + r->content, r->ttl, r->prio);
 	}
+	/* the driver may hold on to the strings until told */
+	if (rc == 0 && bk->st->drv->bulk_sync != NULL)
+		rc = bk->st->drv->bulk_sync(bk->b);
 	bk->n = 0;
 	bk->len = 0;
 	return rc;
@@ -1932,10 +2134,18 @@ bulk_collect(struct store_bulk *bk, const char *name, const char *type,
 	int rc;
 
 	if (bk->n == bk->cap) {
+		struct bulk_ord *o;
+
 		cap = bk->cap ? bk->cap * 2 : 4096;
 		if ((t = realloc(bk->v, cap * sizeof(*t))) == NULL)
 			return ERR_NOMEM;
 		bk->v = t;
+		if ((o = realloc(bk->ord, cap * sizeof(*o))) == NULL)
+			return ERR_NOMEM;
+		bk->ord = o;
+		if ((o = realloc(bk->ordtmp, cap * sizeof(*o))) == NULL)
+			return ERR_NOMEM;
+		bk->ordtmp = o;
 		bk->cap = cap;
 	}
 	r = &bk->v[bk->n];
@@ -2080,6 +2290,8 @@ store_bulk_free(struct store_bulk *bk)
 	if (bk->on)
 		bk->st->bulk_failed = true;
 	free(bk->v);
+	free(bk->ord);
+	free(bk->ordtmp);
 	free(bk->text);
 	free(bk);
 }

@@ -38,7 +38,8 @@ struct store_zone {
 	enum store_zone_kind kind;
 	bool has_serial;    /* a served SOA row exists and parses */
 	uint32_t serial;    /* from the SOA row */
-	int64_t generation; /* bumped by every DNS change to the zone */
+	int64_t generation; /* bumped by every DNS change to the zone and
+	                       by a change of its name, kind or master */
 	bool has_served;
 	uint32_t served_serial; /* last serial the steward handed out */
 };
@@ -80,8 +81,22 @@ typedef int (*store_meta_cb)(void *arg, const char *kind, const char *content);
  * connection is reset on the next call (no backoff: the caller's).
  * Does not check the schema (see store_check). Returns a
  * handle the caller frees with store_close, or NULL with a message in
- * `err`. */
+ * `err`. A missing SQLite file is created (store_open_ex without
+ * STORE_OPEN_CREATE refuses it instead). */
 struct store *store_open(const char *dsn, char *err, size_t errlen);
+
+enum store_open_flag {
+	/* SQLite: create the file when it is missing (store_init's
+	 * case). Without it a missing file is refused, nothing created. */
+	STORE_OPEN_CREATE = 1 << 0,
+};
+
+/* store_open with `flags` (enum store_open_flag, or-ed). Without
+ * STORE_OPEN_CREATE, a "sqlite:PATH" whose PATH does not exist gives
+ * NULL and "no SQLite store at PATH: create it with coredns-util db
+ * init (--db DSN)" in `err`, and leaves no file behind. */
+struct store *store_open_ex(
+    const char *dsn, unsigned flags, char *err, size_t errlen);
 /* Closes the store, rolling back an open transaction. NULL-safe. */
 void store_close(struct store *st);
 
@@ -92,7 +107,10 @@ int store_init(struct store *st);
  * schema by applying the pending numbered migrations in one
  * transaction; core tables are never altered. ERR_NOTFOUND when the
  * database has no PowerDNS tables (use store_init), ERR_INVAL when its
- * schema is newer than this binary. */
+ * schema is newer than this binary. The refusals of store_init and
+ * store_migrate (ERR_EXISTS, ERR_NOTFOUND, ERR_INVAL above) are not
+ * logged: the caller, which knows what to advise, reports them once;
+ * SQL failures underneath are logged by the driver as usual. */
 int store_migrate(struct store *st);
 /* Schema version of the store (0: no table of ours) and the version
  * this binary expects. */
@@ -199,7 +217,11 @@ bool store_serial_gt(uint32_t a, uint32_t b);
  * pending at the pass.
  * A zone served for the first time only records its serial. A zone
  * without a parsable SOA row has its pending rows dropped with a
- * warning. `zones_changed` (may be NULL) counts zones given a step. */
+ * warning. After a zone's steps, its journal is pruned to its size
+ * limit: metadata X-JOURNAL-MAX-ROWS (rows, or "unlimited"), else
+ * 100000 rows; whole steps, oldest first, down to limit - limit/8
+ * rows, never the step just written (store.c, journal_autoprune).
+ * `zones_changed` (may be NULL) counts zones given a step. */
 int store_steward_pass(struct store *st, int *zones_changed);
 /* The steward's work for one zone, inside the caller's open write
  * transaction, so a writer's changes get their serial and journal entry
@@ -217,7 +239,9 @@ int store_steward_lease(
 int store_journal_read(struct store *st, int64_t zone_id, uint32_t from,
     store_journal_cb cb, void *arg);
 /* Drops the oldest serial steps of the zone until at most `max_rows`
- * entries are left (whole steps only, so fewer may be kept). */
+ * entries are left (whole steps only, so fewer may be kept). The
+ * steward also prunes by itself after each step it writes (see
+ * store_steward_pass). */
 int store_journal_prune(struct store *st, int64_t zone_id, int64_t max_rows);
 
 /*
@@ -266,13 +290,17 @@ int store_generations(struct store *st, store_gen_cb cb, void *arg);
 #define STORAGE_STORE_EXT_H
 
 /* Sets domains.type of the zone. ERR_INVAL for kind OTHER, ERR_NOTFOUND
- * for no such zone. Not a DNS change (no serial step). */
+ * for no such zone. Not a DNS change (no serial step), but the domains
+ * trigger steps the zone's generation (and on PostgreSQL sends the
+ * NOTIFY), so a server watching the store re-reads the zone; so does
+ * any change of domains.name, .type or .master, by plain SQL too. */
 int store_zone_set_kind(
     struct store *st, int64_t zone_id, enum store_zone_kind kind);
 
 /* Sets domains.master of the zone: PowerDNS's comma-separated primaries
  * of a SLAVE zone ("192.0.2.1,[2001:db8::1]:5300"); NULL or "" clears
- * it. ERR_NOTFOUND for no such zone. Not a DNS change. */
+ * it. ERR_NOTFOUND for no such zone. Not a DNS change (a generation
+ * step only, as store_zone_set_kind). */
 int store_zone_set_master(
     struct store *st, int64_t zone_id, const char *master);
 /* domains.master of the zone into `buf` ("" when NULL); ERR_NOTFOUND for
@@ -320,18 +348,25 @@ int store_tsigkey_list(struct store *st, store_tsigkey_cb cb, void *arg);
  *   store_bulk_add(bk, ...) for every row;  nothing else on `st` between
  *   store_bulk_end(bk, &rows);              then store_commit(st)
  *
- * While loading, the records triggers skip rows inserted into that zone
- * by this transaction only (migration 002: SQLite lists the zone in
- * coredns_bulk, PostgreSQL sets coredns.bulk_zone for the transaction);
- * every other writer, PowerDNS included, and every other zone get the
- * triggers as before. Rows are written many at a time (SQLite: multi-row
- * INSERTs; PostgreSQL: COPY). store_bulk_end then does, once, what the
- * triggers and the steward's first pass would have done: one generation
- * step, the SOA row's serial recorded as served (the journal starts
- * there: nothing to journal for a new zone; an IXFR from an older serial
- * gets a full transfer), the zone's pending rows and journal cleared and,
- * on PostgreSQL, the NOTIFY. Committed together, a reader sees the
- * zone before or after the load, never half of it.
+ * While loading, the records triggers skip the rows this load inserts.
+ * PostgreSQL (pgsql migration 002): the transaction sets
+ * coredns.bulk_zone to the zone, and the INSERT trigger's WHEN skips
+ * that zone's rows for this transaction only; every other writer,
+ * PowerDNS included, and every other zone get the triggers as before.
+ * SQLite (sqlite.c, bulk_open/bulk_close): the INSERT trigger on records
+ * is dropped at the start of the load and created again from its saved
+ * text at its end (also when it is given up), inside the loader's write
+ * transaction: SQLite has one writer at a time, so no other writer ever
+ * sees the table without it, and a crash rolls the drop back.
+ *
+ * Rows are written many at a time (SQLite: multi-row INSERTs;
+ * PostgreSQL: COPY). store_bulk_end then does, once, what the triggers
+ * and the steward's first pass would have done: one generation step,
+ * the SOA row's serial recorded as served (the journal starts there:
+ * nothing to journal for a new zone; an IXFR from an older serial gets
+ * a full transfer), the zone's pending rows and journal cleared and, on
+ * PostgreSQL, the NOTIFY. Committed together, a reader sees the zone
+ * before or after the load, never half of it.
  *
  * On an error, or to give up, call store_bulk_free and roll back: a
  * commit after an unfinished load is refused (rolled back, ERR_INVAL).

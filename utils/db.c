@@ -15,38 +15,53 @@
 
 #define CMD "db"
 
+/* The store's refusals are ours to say (store.h): once, naming the
+ * store and what to do. */
 static int
-db_init(struct store *st)
+db_init(const struct util_ctx *ctx, struct store *st)
 {
-	int rc = store_init(st);
+	int have = 0, want = 0, rc = store_init(st);
 
+	if (rc == ERR_EXISTS && store_version(st, &have, &want) == 0 &&
+	    have > 0)
+		return util_fail(CMD,
+		    "%s: already a store (schema version %d), not created "
+		    "again",
+		    util_db_name(ctx), have);
 	if (rc == ERR_EXISTS)
-		return util_fail(CMD, "the database already holds a store "
-		                      "(use db migrate)");
+		return util_fail(CMD,
+		    "%s: holds a PowerDNS database, not created again: "
+		    "turn it into a store with coredns-util db migrate",
+		    util_db_name(ctx));
 	if (rc != 0)
-		return util_fail(CMD, "init failed: %s", err_str(rc));
+		return util_fail(
+		    CMD, "%s: init failed: %s", util_db_name(ctx), err_str(rc));
 	printf("store created\n");
 	return UTIL_EXIT_OK;
 }
 
 static int
-db_migrate(struct store *st)
+db_migrate(const struct util_ctx *ctx, struct store *st)
 {
 	int have = 0, want = 0, rc;
 
 	if ((rc = store_version(st, &have, &want)) != 0)
-		return util_fail(
-		    CMD, "cannot read the schema version: %s", err_str(rc));
+		return util_fail(CMD, "%s: cannot read the schema version: %s",
+		    util_db_name(ctx), err_str(rc));
 	rc = store_migrate(st);
 	if (rc == ERR_NOTFOUND)
-		return util_fail(CMD, "no PowerDNS tables (use db init)");
+		return util_fail(CMD,
+		    "%s: no PowerDNS tables to migrate: create a store "
+		    "with coredns-util db init",
+		    util_db_name(ctx));
 	if (rc == ERR_INVAL)
 		return util_fail(CMD,
-		    "the schema (version %d) is newer than "
-		    "this binary's (%d)",
-		    have, want);
+		    "%s: schema version %d is newer than this program's "
+		    "%d: upgrade coredns-util",
+		    util_db_name(ctx), have, want);
 	if (rc != 0)
-		return util_fail(CMD, "migrate failed: %s", err_str(rc));
+		return util_fail(CMD, "%s: migrate failed: %s",
+		    util_db_name(ctx), err_str(rc));
 	if (have == want)
 		printf("schema at version %d, nothing to do\n", want);
 	else
@@ -184,7 +199,7 @@ zones_cb(void *arg, const struct store_zone *z)
 }
 
 static int
-db_check(struct store *st)
+db_check(const struct util_ctx *ctx, struct store *st)
 {
 	struct check c = { 0 };
 	struct zones zs = { 0 };
@@ -193,14 +208,14 @@ db_check(struct store *st)
 	int rc;
 
 	if (store_check(st, err, sizeof(err)) != 0)
-		return util_fail(CMD, "%s", err);
+		return util_fail(CMD, "%s: %s", util_db_name(ctx), err);
 	if ((c.rr = malloc(sizeof(*c.rr))) == NULL)
 		return util_fail(CMD, "out of memory");
 	rc = store_zone_list(st, zones_cb, &zs);
 	for (i = 0; rc == 0 && i < zs.n; i++) {
 		c.z = &zs.v[i];
 		c.n = 0;
-		/* our lines say it; the store's warnings go to stdout */
+		/* our lines say it: the store's warnings would repeat them */
 		log_set_level(LOG_LVL_ERROR);
 		rc = store_zone_read(st, zs.v[i].id, check_cb, &c);
 		log_set_level(LOG_LVL_WARN);
@@ -237,6 +252,7 @@ db_steward(struct store *st, int argc, char **argv)
 static int
 db_run(const struct util_ctx *ctx, int argc, char **argv)
 {
+	enum util_open_mode mode;
 	struct store *st;
 	const char *sub;
 	int ret;
@@ -257,14 +273,22 @@ db_run(const struct util_ctx *ctx, int argc, char **argv)
 	} else if (argc != 2) {
 		return util_usage_err(CMD, "too many arguments");
 	}
-	if ((st = util_open(ctx, CMD, strcmp(sub, "steward") == 0)) == NULL)
+	/* only init creates a missing SQLite file: migrate needs PowerDNS's
+	 * tables in it, the others a store */
+	if (strcmp(sub, "init") == 0)
+		mode = UTIL_OPEN_CREATE;
+	else if (strcmp(sub, "steward") == 0)
+		mode = UTIL_OPEN_SERVED;
+	else
+		mode = UTIL_OPEN_ANY;
+	if ((st = util_open(ctx, CMD, mode)) == NULL)
 		return UTIL_EXIT_FAIL;
 	if (strcmp(sub, "init") == 0)
-		ret = db_init(st);
+		ret = db_init(ctx, st);
 	else if (strcmp(sub, "migrate") == 0)
-		ret = db_migrate(st);
+		ret = db_migrate(ctx, st);
 	else if (strcmp(sub, "check") == 0)
-		ret = db_check(st);
+		ret = db_check(ctx, st);
 	else
 		ret = db_steward(st, argc - 1, argv + 1);
 	store_close(st);

@@ -426,7 +426,7 @@ import_run(const struct util_ctx *ctx, int argc, char **argv)
 		return util_usage_err(CMD, "unknown format '%s'", argv[1]);
 	if (argc != 3)
 		return util_usage_err(CMD, "usage: import named.conf FILE");
-	if ((st = util_open(ctx, CMD, true)) == NULL)
+	if ((st = util_open(ctx, CMD, UTIL_OPEN_SERVED)) == NULL)
 		return UTIL_EXIT_FAIL;
 	ret = import_named_conf(st, argv[2]);
 	store_close(st);

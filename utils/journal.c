@@ -56,7 +56,7 @@ journal_run(const struct util_ctx *ctx, int argc, char **argv)
 	} else {
 		return util_usage_err(CMD, "unknown subcommand '%s'", argv[1]);
 	}
-	if ((st = util_open(ctx, CMD, true)) == NULL)
+	if ((st = util_open(ctx, CMD, UTIL_OPEN_SERVED)) == NULL)
 		return UTIL_EXIT_FAIL;
 	if (util_zone(st, CMD, argv[2], &z) != 0)
 		goto out;

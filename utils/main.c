@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,8 +91,9 @@ main(int argc, char **argv)
 	const char *env;
 	int i;
 
-	/* common/log writes to stdout, which is our data: warnings only */
-	log_set_fd(STDERR_FILENO); /* stdout carries exports and lists */
+	/* stdout carries exports and lists: the store's log lines (warnings
+	 * and errors only) are the tool's to report, one line a failure */
+	util_log_capture();
 	log_set_level(LOG_LVL_WARN);
 	if ((env = getenv("COREDNS_DB")) != NULL && *env != '\0') {
 		ctx.db = env;

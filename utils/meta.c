@@ -50,7 +50,7 @@ meta_run(const struct util_ctx *ctx, int argc, char **argv)
 		return util_usage_err(CMD,
 		    "usage: metadata get ZONE KIND... | "
 		    "set ZONE KIND [VALUE...] | list ZONE");
-	if ((st = util_open(ctx, CMD, true)) == NULL)
+	if ((st = util_open(ctx, CMD, UTIL_OPEN_SERVED)) == NULL)
 		return UTIL_EXIT_FAIL;
 	if (util_zone(st, CMD, argv[1], &z) != 0)
 		goto out;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/dname.h"
 #include "common/err.h"
 #include "common/zonefile.h"
 #include "storage/store.h"
@@ -34,6 +35,18 @@ owner_name(char *out, size_t len, const char *zone, const char *name)
 	else
 		w = snprintf(out, len, "%s.%s", name, zone);
 	return w < 0 || (size_t)w >= len ? ERR_INVAL : 0;
+}
+
+/* True when `owner` (as owner_name makes it) lies in zone `zone`. Checked
+ * before the records are read, so that a name elsewhere is one error
+ * instead of the zone-file reader's warning and then an error. */
+static bool
+in_zone(const char *owner, const char *zone)
+{
+	uint8_t o[DNAME_MAX], z[DNAME_MAX];
+
+	return dname_from_str(o, owner) > 0 && dname_from_str(z, zone) > 0 &&
+	       dname_is_subdomain(o, z);
 }
 
 static bool
@@ -74,6 +87,9 @@ rrset_write(struct store *st, int argc, char **argv, bool replace)
 		return UTIL_EXIT_FAIL;
 	if (owner_name(owner, sizeof(owner), z.name, argv[2]) != 0)
 		return util_fail(CMD, "bad name '%s'", argv[2]);
+	if (!in_zone(owner, z.name))
+		return util_fail(
+		    CMD, "'%s' is not in zone '%s'", owner, z.name);
 	/* the records as zone-file lines, checked by the zone-file reader */
 	for (len = 1, i = (size_t)first; i < (size_t)argc; i++)
 		len += strlen(owner) + strlen(argv[3]) + strlen(argv[i]) + 32;
@@ -163,6 +179,9 @@ rrset_del(struct store *st, int argc, char **argv)
 		return UTIL_EXIT_FAIL;
 	if (owner_name(owner, sizeof(owner), z.name, argv[2]) != 0)
 		return util_fail(CMD, "bad name '%s'", argv[2]);
+	if (!in_zone(owner, z.name))
+		return util_fail(
+		    CMD, "'%s' is not in zone '%s'", owner, z.name);
 	if (strcasecmp(argv[3], "SOA") == 0)
 		return util_fail(CMD, "the SOA cannot be deleted");
 	if ((rc = store_begin(st)) != 0)
@@ -212,7 +231,7 @@ rrset_run(const struct util_ctx *ctx, int argc, char **argv)
 		return util_usage_err(CMD, "unknown subcommand '%s'", sub);
 	if (strcmp(sub, "delete") == 0 ? argc != 4 : argc < 5)
 		return util_usage_err(CMD, "wrong number of arguments");
-	if ((st = util_open(ctx, CMD, true)) == NULL)
+	if ((st = util_open(ctx, CMD, UTIL_OPEN_SERVED)) == NULL)
 		return UTIL_EXIT_FAIL;
 	if (strcmp(sub, "delete") == 0)
 		ret = rrset_del(st, argc, argv);
@@ -271,7 +290,7 @@ record_run(const struct util_ctx *ctx, int argc, char **argv)
 	}
 	if (argc != 3 || strcmp(argv[1], "list") != 0)
 		return util_usage_err("record", "usage: record list ZONE");
-	if ((st = util_open(ctx, "record", true)) == NULL)
+	if ((st = util_open(ctx, "record", UTIL_OPEN_SERVED)) == NULL)
 		return UTIL_EXIT_FAIL;
 	if (util_zone(st, "record", argv[2], &z) == 0) {
 		if (store_zone_read(st, z.id, row_cb, NULL) == 0)

@@ -226,7 +226,7 @@ tsig_run(const struct util_ctx *ctx, int argc, char **argv)
 	} else {
 		return util_usage_err(CMD, "unknown subcommand '%s'", sub);
 	}
-	if ((st = util_open(ctx, CMD, true)) == NULL)
+	if ((st = util_open(ctx, CMD, UTIL_OPEN_SERVED)) == NULL)
 		return UTIL_EXIT_FAIL;
 	ret = UTIL_EXIT_OK;
 	if (strcmp(sub, "generate") == 0) {

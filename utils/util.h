@@ -53,18 +53,41 @@ extern const struct util_cmd util_cmd_journal;
 struct store;
 struct store_zone;
 
-/* Prints "coredns-util CMD: MSG" on stderr; returns UTIL_EXIT_FAIL. */
+/* Prints "coredns-util CMD: MSG" on stderr, one line: the errors the
+ * library logged since the last report (see util_log_capture) are
+ * appended in parentheses. Returns UTIL_EXIT_FAIL. */
 int util_fail(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Called once, first thing: the lines of common/log (the store and its
+ * drivers: "[ERROR] sqlite: database is locked") go to a temporary
+ * file instead of stderr, so that a failure is one line: util_fail
+ * folds the errors logged into its own line. Other lines (warnings)
+ * are passed on to stderr unchanged by util_fail and at exit. Without
+ * a temporary file the lines go to stderr as they come. */
+void util_log_capture(void);
 
 /* True when any of argv[1..argc-1] is -h or --help. */
 bool util_wants_help(int argc, char **argv);
 
-/* Opens the store of `ctx`; with `check`, also requires a store that can
- * be served (store_check). Prints the error for `cmd` and returns NULL
- * on failure; the caller closes the store. */
+/* The store of `ctx` for messages ("where"): its DSN with a password in
+ * it ("password=..." or a URI's "user:password@") shown as "***".
+ * Borrowed until the next call. */
+const char *util_db_name(const struct util_ctx *ctx);
+
+enum util_open_mode {
+	UTIL_OPEN_SERVED, /* a store that can be served (store_check) */
+	UTIL_OPEN_ANY,    /* any existing database (db migrate, db check) */
+	UTIL_OPEN_CREATE, /* created when it is a missing SQLite file */
+};
+
+/* Opens the store of `ctx` as `mode` says: only UTIL_OPEN_CREATE (db
+ * init) creates a missing SQLite file; the others refuse it, naming
+ * `coredns-util db init`, and leave no file behind. Prints the error
+ * for `cmd` ("DSN: what" when the store refuses) and returns NULL on
+ * failure; the caller closes the store. */
 struct store *util_open(
-    const struct util_ctx *ctx, const char *cmd, bool check);
+    const struct util_ctx *ctx, const char *cmd, enum util_open_mode mode);
 
 /* Finds zone `name`, printing "no such zone" (or the error) for `cmd`.
  * Returns 0 or the store's negative ERR_*. */

@@ -261,7 +261,15 @@ zone_increase_serial(struct store *st, int argc, char **argv)
 		free(buf);
 		return UTIL_EXIT_FAIL;
 	}
-	if ((rc = util_recv_load(st, &z, &rv)) != 0)
+	/* The step is the steward's, so that it follows the zone's
+	 * X-SERIAL-POLICY (store.c, next_serial) as every other write
+	 * does. Changes pending from plain SQL get their own step first;
+	 * then the SOA is written back with a serial one below its own: a
+	 * batch whose SOA serial is not newer than the one before gets the
+	 * policy's next serial (store_steward_pass), and the journal holds
+	 * the old SOA and that new one, never this stand-in. */
+	if ((rc = store_bump_serial(st, z.id)) != 0 ||
+	    (rc = util_recv_load(st, &z, &rv)) != 0)
 		goto out;
 	if ((soa = find_soa(&rv)) == NULL) {
 		store_rollback(st);
@@ -270,8 +278,7 @@ zone_increase_serial(struct store *st, int argc, char **argv)
 		goto done;
 	}
 	off = soa_serial_off(soa);
-	put32(soa->rdata + off, get32(soa->rdata + off) + 1);
-	/* the steward takes a newer serial written by the batch */
+	put32(soa->rdata + off, get32(soa->rdata + off) - 1);
 	if ((rc = store_rrset_delete(st, z.id, z.name, "SOA", NULL)) == 0)
 		rc = util_rec_store(st, z.id, soa, buf, ZONEFILE_TEXT_MAX);
 out:
@@ -722,7 +729,7 @@ zone_run(const struct util_ctx *ctx, int argc, char **argv)
 	    strcmp(sub, "increase-serial") != 0 && strcmp(sub, "import") != 0 &&
 	    strcmp(sub, "export") != 0 && strcmp(sub, "check") != 0)
 		return util_usage_err(CMD, "unknown subcommand '%s'", sub);
-	if ((st = util_open(ctx, CMD, true)) == NULL)
+	if ((st = util_open(ctx, CMD, UTIL_OPEN_SERVED)) == NULL)
 		return UTIL_EXIT_FAIL;
 	if (strcmp(sub, "create") == 0)
 		ret = zone_create(st, argc, argv);
@@ -761,7 +768,9 @@ const struct util_cmd util_cmd_zone = {
 	    "  list                  every zone name\n"
 	    "  show ZONE             kind, serial, generation, journal range\n"
 	    "  set-kind ZONE KIND    NATIVE, MASTER or SLAVE\n"
-	    "  increase-serial ZONE  one serial step\n"
+	    "  increase-serial ZONE  one serial step, as the zone's\n"
+	    "                        X-SERIAL-POLICY says (increment,\n"
+	    "                        unixtime or date; default increment)\n"
 	    "  import FILE [ZONE]    make the zone what FILE holds: only the\n"
 	    "                        differing rrsets are written, with one\n"
 	    "                        serial step, in one transaction; ZONE\n"

@@ -286,9 +286,50 @@ static const char migration_2[] =
 	"  FOR EACH ROW EXECUTE FUNCTION coredns_records_change();\n"
 	;
 
+static const char migration_3[] =
+	"-- storage/pgsql/migrations/003_domains_update.sql - zone changes in domains\n"
+	"--\n"
+	"-- A change to a zone's row in domains that matters to a server (a\n"
+	"-- rename, a kind change such as `coredns-util zone set-kind`, new\n"
+	"-- primaries in master) steps the zone's generation and sends NOTIFY\n"
+	"-- coredns with the zone id, as a change to its records does, so a\n"
+	"-- server reloads the zone at once instead of on some later change.\n"
+	"-- Columns that PowerDNS and the NOTIFY sender keep up to date themselves\n"
+	"-- (notified_serial, last_check) and ones we do not serve from (account,\n"
+	"-- options, catalog) are left out: bookkeeping there is no zone change\n"
+	"-- (the WHEN is checked without calling the function). No pending rows\n"
+	"-- and no serial step: the zone's records are unchanged. domains.id is\n"
+	"-- not expected to change (PowerDNS never does; the records foreign key\n"
+	"-- forbids it while the zone has rows); if it does, both ids get the\n"
+	"-- step. Adds a function and a trigger only; core tables unchanged.\n"
+	"\n"
+	"CREATE FUNCTION coredns_domains_update() RETURNS trigger\n"
+	"LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  UPDATE coredns_zone_state SET generation = generation + 1,\n"
+	"      changed_at = CAST(extract(epoch FROM now()) AS BIGINT)\n"
+	"    WHERE domain_id IN (OLD.id, NEW.id);\n"
+	"  PERFORM pg_notify('coredns', NEW.id::text);\n"
+	"  IF OLD.id <> NEW.id THEN\n"
+	"    PERFORM pg_notify('coredns', OLD.id::text);\n"
+	"  END IF;\n"
+	"  RETURN NULL;\n"
+	"END;\n"
+	"$$;\n"
+	"\n"
+	"CREATE TRIGGER coredns_domains_au AFTER UPDATE ON domains\n"
+	"  FOR EACH ROW\n"
+	"  WHEN (OLD.name IS DISTINCT FROM NEW.name\n"
+	"    OR OLD.type IS DISTINCT FROM NEW.type\n"
+	"    OR OLD.master IS DISTINCT FROM NEW.master\n"
+	"    OR OLD.id IS DISTINCT FROM NEW.id)\n"
+	"  EXECUTE FUNCTION coredns_domains_update();\n"
+	;
+
 const struct sql_migration pgsql_migrations[] = {
 	{ 1, "001_coredns", migration_1 },
 	{ 2, "002_bulk", migration_2 },
+	{ 3, "003_domains_update", migration_3 },
 	{ 0, NULL, NULL },
 };
 /* clang-format on */

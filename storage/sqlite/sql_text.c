@@ -229,8 +229,35 @@ static const char migration_1[] =
 	"END;\n"
 	;
 
+static const char migration_2[] =
+	"-- storage/sqlite/migrations/002_domains_update.sql - zone changes in domains\n"
+	"--\n"
+	"-- A change to a zone's row in domains that matters to a server (a\n"
+	"-- rename, a kind change such as `coredns-util zone set-kind`, new\n"
+	"-- primaries in master) steps the zone's generation, so a server that\n"
+	"-- watches the store (PRAGMA data_version, then the generations) reloads\n"
+	"-- the zone at once instead of on some later change. Columns that\n"
+	"-- PowerDNS and the NOTIFY sender keep up to date themselves\n"
+	"-- (notified_serial, last_check) and ones we do not serve from (account,\n"
+	"-- options, catalog) are left out: bookkeeping there is no zone change.\n"
+	"-- No pending rows and no serial step: the zone's records are unchanged.\n"
+	"-- domains.id is not expected to change (PowerDNS never does; records\n"
+	"-- refer to it); if it does, both ids get the step. Adds a trigger\n"
+	"-- only; core tables unchanged.\n"
+	"\n"
+	"CREATE TRIGGER coredns_domains_au AFTER UPDATE ON domains\n"
+	"WHEN OLD.name IS NOT NEW.name OR OLD.type IS NOT NEW.type\n"
+	"  OR OLD.master IS NOT NEW.master OR OLD.id IS NOT NEW.id\n"
+	"BEGIN\n"
+	"  UPDATE coredns_zone_state SET generation = generation + 1,\n"
+	"      changed_at = CAST(strftime('%s', 'now') AS INTEGER)\n"
+	"    WHERE domain_id IN (OLD.id, NEW.id);\n"
+	"END;\n"
+	;
+
 const struct sql_migration sqlite_migrations[] = {
 	{ 1, "001_coredns", migration_1 },
+	{ 2, "002_domains_update", migration_2 },
 	{ 0, NULL, NULL },
 };
 /* clang-format on */

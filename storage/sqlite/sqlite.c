@@ -307,7 +307,7 @@ drv_poll_changes(struct sql_conn *c, bool *changed)
 #define BULK_CACHE_KIB 262144
 
 struct bulk_row {
-	size_t name, type, content; /* offsets into text */
+	const char *name, *type, *content; /* the caller's (bulk_sync) */
 	int64_t ttl, prio;
 };
 
@@ -317,8 +317,6 @@ struct sql_bulk {
 	int64_t domain_id;
 	struct bulk_row rows[BULK_ROWS];
 	int n;
-	char *text;
-	size_t len, cap;
 	int64_t cache_size; /* to put back */
 	char *trigger;      /* the dropped trigger's CREATE, to put back */
 };
@@ -352,27 +350,6 @@ bulk_prepare(struct sql_conn *c, int rows)
 	return st;
 }
 
-static int
-bulk_text(struct sql_bulk *b, const char *s, size_t *off)
-{
-	size_t n = strlen(s) + 1, cap;
-	char *t;
-
-	if (b->len + n > b->cap) {
-		cap = b->cap ? b->cap : 65536;
-		while (cap < b->len + n)
-			cap *= 2;
-		if ((t = realloc(b->text, cap)) == NULL)
-			return ERR_NOMEM;
-		b->text = t;
-		b->cap = cap;
-	}
-	memcpy(b->text + b->len, s, n);
-	*off = b->len;
-	b->len += n;
-	return 0;
-}
-
 /* Writes the collected rows: with the multi-row statement when there are
  * BULK_ROWS of them, else one by one. */
 static int
@@ -385,14 +362,13 @@ bulk_flush(struct sql_bulk *b)
 	for (i = 0; i < b->n && rc == SQLITE_OK; i++) {
 		r = &b->rows[i];
 		p = st == b->many ? 2 + i * BULK_COLS : 2;
-		rc = sqlite3_bind_text(
-		    st, p, b->text + r->name, -1, SQLITE_STATIC);
+		rc = sqlite3_bind_text(st, p, r->name, -1, SQLITE_STATIC);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_bind_text(
-			    st, p + 1, b->text + r->type, -1, SQLITE_STATIC);
+			    st, p + 1, r->type, -1, SQLITE_STATIC);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_bind_text(
-			    st, p + 2, b->text + r->content, -1, SQLITE_STATIC);
+			    st, p + 2, r->content, -1, SQLITE_STATIC);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_bind_int64(st, p + 3, r->ttl);
 		if (rc == SQLITE_OK)
@@ -411,7 +387,6 @@ bulk_flush(struct sql_bulk *b)
 			rc = SQLITE_OK;
 	}
 	b->n = 0;
-	b->len = 0;
 	if (rc != SQLITE_OK) {
 		log_err("sqlite: bulk insert: %s", sqlite3_errmsg(b->c->db));
 		return conv(rc);
@@ -491,7 +466,6 @@ drv_bulk_close(struct sql_bulk *b, bool abort)
 	}
 	snprintf(q, sizeof(q), "PRAGMA cache_size = %" PRId64, b->cache_size);
 	sqlite3_exec(b->c->db, q, NULL, NULL, NULL);
-	free(b->text);
 	free(b);
 	return rc;
 }
@@ -534,17 +508,22 @@ drv_bulk_row(struct sql_bulk *b, const char *name, const char *type,
     const char *content, int64_t ttl, int64_t prio)
 {
 	struct bulk_row *r = &b->rows[b->n];
-	int rc;
 
-	if ((rc = bulk_text(b, name, &r->name)) != 0 ||
-	    (rc = bulk_text(b, type, &r->type)) != 0 ||
-	    (rc = bulk_text(b, content, &r->content)) != 0)
-		return rc;
+	r->name = name;
+	r->type = type;
+	r->content = content;
 	r->ttl = ttl;
 	r->prio = prio;
 	if (++b->n == BULK_ROWS)
 		return bulk_flush(b);
 	return 0;
+}
+
+/* The rows so far are written: their strings may change after. */
+static int
+drv_bulk_sync(struct sql_bulk *b)
+{
+	return b->n > 0 ? bulk_flush(b) : 0;
 }
 
 const struct sql_driver sql_sqlite_driver = {
@@ -570,6 +549,7 @@ const struct sql_driver sql_sqlite_driver = {
 	.poll_changes = drv_poll_changes,
 	.bulk_open = drv_bulk_open,
 	.bulk_row = drv_bulk_row,
+	.bulk_sync = drv_bulk_sync,
 	.bulk_close = drv_bulk_close,
 	.begin_write = "BEGIN IMMEDIATE",
 	.begin_read = "BEGIN",

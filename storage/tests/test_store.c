@@ -24,6 +24,10 @@
 
 #include "common/err.h"
 #include "storage/store.h"
+#include "storage/sqlite/sqlite_sql.h"
+#ifdef HAVE_PGSQL
+#include "storage/pgsql/pgsql_sql.h"
+#endif
 
 /*
  * Every test runs on either backend: `test_store` on SQLite (a new file
@@ -47,9 +51,9 @@ static const char *const pdns_schema[] = {
 
 /* The core tables' DDL, as one string: unchanged by a migration. */
 static const char *const core_ddl[] = {
-	[BE_SQLITE] = "SELECT group_concat(sql, ';') FROM sqlite_master "
-	              "WHERE name NOT LIKE 'coredns%' "
-	              "AND tbl_name NOT LIKE 'coredns%'",
+	[BE_SQLITE] = "SELECT group_concat(sql, ';') FROM (SELECT sql "
+	              "FROM sqlite_master WHERE name NOT LIKE 'coredns%' "
+	              "AND tbl_name NOT LIKE 'coredns%' ORDER BY type, name)",
 	[BE_PGSQL] =
 	    "SELECT (SELECT string_agg(table_name || '.' || column_name || ' ' "
 	    "|| data_type || ' ' || coalesce(column_default, '') || ' ' || "
@@ -321,6 +325,27 @@ slurp(const char *path)
 	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
 	fclose(fp);
 	return buf;
+}
+
+/* Collapses each run of white space in `s` to one space, in place:
+ * SQLite keeps each CREATE statement's text as it was written. */
+static void
+squeeze(char *s)
+{
+	char *o = s;
+	bool space = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = true;
+			continue;
+		}
+		if (space && o != s)
+			*o++ = ' ';
+		space = false;
+		*o++ = *s;
+	}
+	*o = '\0';
 }
 
 static void
@@ -1057,6 +1082,714 @@ test_change_detection(void **state)
 	assert_int_equal(generation_of(f), gen);
 }
 
+#define CW_TXNS 40 /* transactions per writer */
+
+static atomic_int cw_done; /* writers finished */
+
+/* The zone as sorted "name type content ttl" lines. */
+struct cw_rows {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+cw_add(struct cw_rows *r, const char *name, const char *type,
+    const char *content, int64_t ttl)
+{
+	char line[512];
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->v = realloc(r->v, r->cap * sizeof(*r->v));
+		assert_non_null(r->v);
+	}
+	snprintf(
+	    line, sizeof(line), "%s %s %s %" PRId64, name, type, content, ttl);
+	r->v[r->n] = strdup(line);
+	assert_non_null(r->v[r->n]);
+	r->n++;
+}
+
+static int
+cw_row_cb(void *arg, const struct store_row *row)
+{
+	cw_add(arg, row->name, row->type, row->content, row->ttl);
+	return 0;
+}
+
+static int
+cw_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+cw_fini(struct cw_rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+}
+
+/* The journal applied to the zone as first served. */
+struct cw_replay {
+	struct cw_rows rows;
+	int steps, bad;
+	uint32_t from, to;
+};
+
+static int
+cw_journal_cb(void *arg, const struct store_journal_entry *e)
+{
+	struct cw_replay *r = arg;
+	struct cw_rows one = { 0 };
+	size_t i;
+
+	if (r->steps == 0 || e->serial_from != r->from ||
+	    e->serial_to != r->to) {
+		/* a new step follows on from the last one */
+		if (r->steps > 0 && e->serial_from != r->to)
+			r->bad++;
+		r->steps++;
+		r->from = e->serial_from;
+		r->to = e->serial_to;
+	}
+	cw_add(&one, e->row.name, e->row.type, e->row.content, e->row.ttl);
+	if (e->add) {
+		cw_add(&r->rows, e->row.name, e->row.type, e->row.content,
+		    e->row.ttl);
+	} else {
+		for (i = 0; i < r->rows.n; i++) {
+			if (strcmp(r->rows.v[i], one.v[0]) == 0)
+				break;
+		}
+		if (i == r->rows.n) {
+			r->bad++; /* deleting what is not there */
+		} else {
+			free(r->rows.v[i]);
+			r->rows.v[i] = r->rows.v[--r->rows.n];
+		}
+	}
+	cw_fini(&one);
+	return 0;
+}
+
+/* The zone's rows whose name starts with "w" (the writers' names), as
+ * cw_add lines, sorted. */
+static int
+cw_w_cb(void *arg, const struct store_row *row)
+{
+	if (row->name[0] == 'w')
+		cw_add(arg, row->name, row->type, row->content, row->ttl);
+	return 0;
+}
+
+/* What writer `k` of CW_TXNS transactions leaves in the zone (see
+ * cw_writer and sq_writer): w<k>-<i> holds its second address once the
+ * next transaction changed it, and is gone once deleted. */
+static void
+cw_expect(struct cw_rows *r, int k)
+{
+	char name[64], content[32];
+	int i;
+
+	for (i = 0; i < CW_TXNS; i++) {
+		if (i + 2 < CW_TXNS && (i + 2) % 3 == 0)
+			continue; /* deleted by transaction i + 2 */
+		snprintf(name, sizeof(name), "w%d-%d.example.com", k, i);
+		if (i + 1 < CW_TXNS)
+			snprintf(
+			    content, sizeof(content), "198.51.100.%d", i + 1);
+		else
+			snprintf(content, sizeof(content), "192.0.2.%d", i + 1);
+		cw_add(r, name, "A", content, 60);
+	}
+}
+
+#define SQ_WRITERS 3
+
+/* A writer on its own SQLite connection, as an admin's sqlite3 client:
+ * each transaction (BEGIN IMMEDIATE, like the store's writers) adds a
+ * name, changes the one added before and, every third time, deletes an
+ * older one, with short pauses inside and between transactions. */
+struct sq_writer {
+	const char *path;
+	int k;
+	unsigned seed;
+	int failed;
+	char err[256];
+};
+
+static int
+sq_exec(sqlite3 *db, const char *q, char *err, size_t len)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, q, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	snprintf(err, len, "%s: %s", q, msg ? msg : "?");
+	sqlite3_free(msg);
+	return -1;
+}
+
+static void *
+sq_writer(void *arg)
+{
+	struct sq_writer *w = arg;
+	sqlite3 *db = NULL;
+	char q[512];
+	int i;
+
+	if (sqlite3_open_v2(w->path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(w->err, sizeof(w->err), "open %s", w->path);
+		w->failed = CW_TXNS;
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	for (i = 0; i < CW_TXNS; i++) {
+		snprintf(q, sizeof(q),
+		    "BEGIN IMMEDIATE; INSERT INTO records (domain_id, name, "
+		    "type, content, ttl) VALUES (1, 'w%d-%d.example.com', 'A', "
+		    "'192.0.2.%d', 60)",
+		    w->k, i, i + 1);
+		if (sq_exec(db, q, w->err, sizeof(w->err)) != 0)
+			goto fail;
+		usleep((useconds_t)(rand_r(&w->seed) % 1000));
+		if (i > 0) {
+			snprintf(q, sizeof(q),
+			    "UPDATE records SET content = '198.51.100.%d' "
+			    "WHERE name = 'w%d-%d.example.com'",
+			    i, w->k, i - 1);
+			if (sq_exec(db, q, w->err, sizeof(w->err)) != 0)
+				goto fail;
+		}
+		if (i >= 2 && i % 3 == 0) {
+			snprintf(q, sizeof(q),
+			    "DELETE FROM records "
+			    "WHERE name = 'w%d-%d.example.com'",
+			    w->k, i - 2);
+			if (sq_exec(db, q, w->err, sizeof(w->err)) != 0)
+				goto fail;
+		}
+		if (sq_exec(db, "COMMIT", w->err, sizeof(w->err)) != 0)
+			goto fail;
+		usleep((useconds_t)(rand_r(&w->seed) % 3000));
+		continue;
+	fail:
+		w->failed++;
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+out:
+	sqlite3_close(db);
+	atomic_fetch_add(&cw_done, 1);
+	return NULL;
+}
+
+/* SQLite: writers on connections of their own commit transactions while
+ * steward passes run. A batch is what a pass finds pending, so steps
+ * may hold several transactions; but nothing is left pending, no change
+ * is lost (the zone is what the writers wrote), and the journal
+ * replayed from the first serial gives the zone as it ends, each change
+ * inside a step that follows on from the one before. */
+static void
+test_sqlite_concurrent_writers(void **state)
+{
+	struct fx *f = *state;
+	struct sq_writer w[SQ_WRITERS];
+	struct cw_replay r = { 0 };
+	struct cw_rows final = { 0 }, got = { 0 }, want = { 0 };
+	pthread_t t[SQ_WRITERS];
+	int i, rc, changed, stepping = 0;
+	size_t k;
+
+	atomic_store(&cw_done, 0);
+	assert_int_equal(store_zone_read(f->st, f->zid, cw_row_cb, &r.rows), 0);
+	for (i = 0; i < SQ_WRITERS; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].path = f->path;
+		w[i].k = i;
+		w[i].seed = 7u + (unsigned)i;
+		assert_int_equal(
+		    pthread_create(&t[i], NULL, sq_writer, &w[i]), 0);
+	}
+	while (atomic_load(&cw_done) < SQ_WRITERS) {
+		changed = 0;
+		rc = store_steward_pass(f->st, &changed);
+		if (rc != 0)
+			assert_int_equal(rc, ERR_TIMEOUT); /* busy */
+		stepping += changed;
+		usleep((useconds_t)(rand() % 2000));
+	}
+	for (i = 0; i < SQ_WRITERS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		if (w[i].failed != 0)
+			fail_msg("writer %d: %d failed: %s", i, w[i].failed,
+			    w[i].err);
+	}
+	/* the passes did run between the writers' commits */
+	assert_true(stepping >= 2);
+	pass(f);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_pending"), 0);
+	assert_int_equal(pass(f), 0);
+
+	assert_int_equal(
+	    store_journal_read(f->st, f->zid, 100, cw_journal_cb, &r), 0);
+	assert_int_equal(r.bad, 0);
+	assert_true(r.steps >= 2 && r.steps <= SQ_WRITERS * CW_TXNS);
+	assert_int_equal(r.to, 100 + (uint32_t)r.steps);
+	assert_int_equal(serial_of(f), r.to);
+	/* replayed = final */
+	assert_int_equal(store_zone_read(f->st, f->zid, cw_row_cb, &final), 0);
+	assert_int_equal(r.rows.n, final.n);
+	qsort(r.rows.v, r.rows.n, sizeof(char *), cw_cmp);
+	qsort(final.v, final.n, sizeof(char *), cw_cmp);
+	for (k = 0; k < final.n; k++)
+		assert_string_equal(r.rows.v[k], final.v[k]);
+	/* final = what the writers wrote */
+	assert_int_equal(store_zone_read(f->st, f->zid, cw_w_cb, &got), 0);
+	for (i = 0; i < SQ_WRITERS; i++)
+		cw_expect(&want, i);
+	assert_int_equal(got.n, want.n);
+	qsort(got.v, got.n, sizeof(char *), cw_cmp);
+	qsort(want.v, want.n, sizeof(char *), cw_cmp);
+	for (k = 0; k < want.n; k++)
+		assert_string_equal(got.v[k], want.v[k]);
+	cw_fini(&r.rows);
+	cw_fini(&final);
+	cw_fini(&got);
+	cw_fini(&want);
+}
+
+#ifdef HAVE_PGSQL
+/* The payloads of NOTIFY coredns that `l` (a LISTEN coredns connection)
+ * heard, in order, as "1,2,": everything committed before a marker sent
+ * now on the raw connection. */
+static void
+pg_heard(struct fx *f, PGconn *l, char *buf, size_t len)
+{
+	PGnotify *n;
+	size_t o = 0;
+	bool end = false;
+
+	buf[0] = '\0';
+	sql(f, "SELECT pg_notify('coredns', 'end')");
+	for (;;) {
+		assert_int_equal(PQconsumeInput(l), 1);
+		while ((n = PQnotifies(l)) != NULL) {
+			if (strcmp(n->extra, "end") == 0)
+				end = true;
+			else if (!end && o < len)
+				o += (size_t)snprintf(
+				    buf + o, len - o, "%s,", n->extra);
+			PQfreemem(n);
+		}
+		if (end)
+			break;
+		assert_true(readable(PQsocket(l), 5000));
+	}
+}
+#endif
+
+/* What a change to domains did: the zone's generation moved by `steps`
+ * and, on PostgreSQL, `notes` were sent; a change by another connection
+ * (`raw`) is noticed by store_poll_changes. */
+static void
+domains_changed(struct fx *f, void *listener, int64_t *gen, int steps,
+    const char *notes, bool raw)
+{
+	bool changed = false;
+	int fd;
+
+	if (raw && steps > 0) {
+		/* what a server does: the change feed, then the scan */
+		if ((fd = store_change_fd(f->st)) >= 0)
+			assert_true(readable(fd, 5000));
+		assert_int_equal(store_poll_changes(f->st, &changed), 0);
+		assert_true(changed);
+		assert_int_equal(generation_of(f), *gen + steps);
+	}
+	assert_int_equal(zone_generation(f, f->zid), *gen + steps);
+	*gen += steps;
+#ifdef HAVE_PGSQL
+	if (be == BE_PGSQL) {
+		char buf[128];
+
+		pg_heard(f, listener, buf, sizeof(buf));
+		assert_string_equal(buf, notes);
+		/* the store's own LISTEN connection: drained */
+		assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	}
+#else
+	(void)listener;
+	(void)notes;
+#endif
+}
+
+/* A change to a zone's domains row that matters (name, kind, master),
+ * by coredns-util or plain SQL, steps its generation and is noticed
+ * (PostgreSQL: NOTIFY); bookkeeping columns are no change; neither is a
+ * serial step. */
+static void
+test_domains_update(void **state)
+{
+	struct fx *f = *state;
+	struct store_zone z;
+	void *listener = NULL;
+	bool changed;
+	int64_t gen;
+
+#ifdef HAVE_PGSQL
+	if (be == BE_PGSQL) {
+		PGconn *l = PQconnectdb(f->dsn);
+
+		if (PQstatus(l) != CONNECTION_OK)
+			fail_msg("listener: %s", PQerrorMessage(l));
+		PQclear(PQexec(l, "LISTEN coredns"));
+		listener = l;
+	}
+#endif
+	store_change_fd(f->st);
+	assert_int_equal(store_poll_changes(f->st, &changed), 0);
+	gen = zone_generation(f, f->zid);
+
+	/* zone set-kind */
+	assert_int_equal(
+	    store_zone_set_kind(f->st, f->zid, STORE_ZONE_NATIVE), 0);
+	domains_changed(f, listener, &gen, 1, "1,", false);
+	assert_int_equal(store_zone_get(f->st, "example.com", &z), 0);
+	assert_int_equal(z.kind, STORE_ZONE_NATIVE);
+	/* a kind change with plain SQL */
+	sql(f, "UPDATE domains SET type = 'SLAVE' WHERE id = 1");
+	domains_changed(f, listener, &gen, 1, "1,", true);
+	/* a rename */
+	sql(f, "UPDATE domains SET name = 'example.net' WHERE id = 1");
+	domains_changed(f, listener, &gen, 1, "1,", true);
+	assert_int_equal(store_zone_get(f->st, "example.net", &z), 0);
+	assert_int_equal(z.generation, gen);
+	assert_int_equal(
+	    store_zone_get(f->st, "example.com", &z), ERR_NOTFOUND);
+	sql(f, "UPDATE domains SET name = 'example.com' WHERE id = 1");
+	domains_changed(f, listener, &gen, 1, "1,", true);
+	/* the primaries */
+	sql(f, "UPDATE domains SET master = '192.0.2.53' WHERE id = 1");
+	domains_changed(f, listener, &gen, 1, "1,", true);
+	assert_int_equal(store_zone_set_master(f->st, f->zid, NULL), 0);
+	domains_changed(f, listener, &gen, 1, "1,", false);
+	/* bookkeeping and same values: nothing */
+	sql(f, "UPDATE domains SET notified_serial = 100, last_check = 5, "
+	       "account = 'acme', options = '{}', catalog = 'cat.test' "
+	       "WHERE id = 1");
+	sql(f, "UPDATE domains SET type = type, name = name, master = master");
+	domains_changed(f, listener, &gen, 0, "", false);
+	/* no records changed: no pending rows, no serial step */
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_pending"), 0);
+	assert_int_equal(pass(f), 0);
+	assert_int_equal(serial_of(f), 100);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM coredns_journal"), 0);
+	/* records changes are still seen */
+	sql(f, "INSERT INTO records (domain_id, name, type, content, ttl) "
+	       "VALUES (1, 'after.example.com', 'A', '192.0.2.1', 60)");
+	domains_changed(f, listener, &gen, 1, "1,", true);
+	assert_int_equal(pass(f), 1);
+	assert_int_equal(serial_of(f), 101);
+#ifdef HAVE_PGSQL
+	PQfinish(listener);
+#endif
+}
+
+/* Journal rows of the zone. */
+static int64_t
+journal_rows(struct fx *f)
+{
+	return sql_int(f, "SELECT count(*) FROM coredns_journal "
+	                  "WHERE domain_id = 1");
+}
+
+/* One step adding `n` A rows named <tag>-<i>. */
+static void
+step_rows(struct fx *f, const char *tag, int n)
+{
+	char q[4096];
+	size_t o;
+	int i;
+
+	o = (size_t)snprintf(q, sizeof(q),
+	    "INSERT INTO records (domain_id, name, type, content, ttl) "
+	    "VALUES ");
+	for (i = 0; i < n; i++)
+		o += (size_t)snprintf(q + o, sizeof(q) - o,
+		    "%s(1, '%s-%d.example.com', 'A', '192.0.2.1', 60)",
+		    i > 0 ? ", " : "", tag, i);
+	sql(f, q);
+	assert_int_equal(pass(f), 1);
+}
+
+static void
+set_journal_max(struct fx *f, const char *v)
+{
+	assert_int_equal(
+	    store_metadata_set(f->st, f->zid, "X-JOURNAL-MAX-ROWS", &v, 1), 0);
+}
+
+/* The steward prunes the journal to X-JOURNAL-MAX-ROWS after a step:
+ * whole steps, oldest first, never the step just written. */
+static void
+test_journal_autoprune(void **state)
+{
+	struct fx *f = *state;
+	struct jcollect j = { 0 };
+	int i;
+
+	set_journal_max(f, "7");
+	step_rows(f, "a", 1); /* 100 -> 101, 3 rows */
+	step_rows(f, "b", 1); /* 101 -> 102 */
+	assert_int_equal(journal_rows(f), 6);
+	step_rows(f, "c", 1); /* 102 -> 103: 9 rows, the oldest step goes */
+	assert_int_equal(journal_rows(f), 6);
+	assert_int_equal(
+	    store_journal_read(f->st, f->zid, 100, jcollect_cb, &j),
+	    ERR_NOTFOUND);
+	assert_int_equal(
+	    store_journal_read(f->st, f->zid, 101, jcollect_cb, &j), 0);
+	assert_int_equal(j.n, 6);
+	assert_int_equal(j.last_to, 103);
+	/* a step larger than the limit is kept whole, alone */
+	step_rows(f, "big", 10); /* 103 -> 104: 12 rows */
+	assert_int_equal(journal_rows(f), 12);
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(
+	    store_journal_read(f->st, f->zid, 103, jcollect_cb, &j), 0);
+	assert_int_equal(j.n, 12);
+	assert_int_equal(
+	    store_journal_read(f->st, f->zid, 102, jcollect_cb, &j),
+	    ERR_NOTFOUND);
+	/* and goes once it is no longer the newest */
+	step_rows(f, "d", 1); /* 104 -> 105 */
+	assert_int_equal(journal_rows(f), 3);
+	/* unlimited: nothing pruned (105 -> 108) */
+	set_journal_max(f, "unlimited");
+	for (i = 0; i < 3; i++)
+		step_rows(f, i == 0 ? "e" : i == 1 ? "f" : "g", 1);
+	assert_int_equal(journal_rows(f), 12);
+	/* a bad value: the default (100000 rows), with a warning */
+	set_journal_max(f, "lots");
+	step_rows(f, "h", 1); /* 108 -> 109 */
+	assert_int_equal(journal_rows(f), 15);
+	/* over 16 rows: cut to 16 - 16/8 = 14 at most, whole steps: 12 */
+	set_journal_max(f, " 16 ");
+	step_rows(f, "i", 1); /* 109 -> 110 */
+	assert_int_equal(journal_rows(f), 12);
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(
+	    store_journal_read(f->st, f->zid, 106, jcollect_cb, &j), 0);
+	assert_int_equal(j.n, 12);
+	assert_int_equal(j.last_to, 110);
+	assert_int_equal(
+	    store_journal_read(f->st, f->zid, 105, jcollect_cb, &j),
+	    ERR_NOTFOUND);
+	/* coredns-util's writes (store_bump_serial) are pruned too; 0 keeps
+	 * the newest step only */
+	set_journal_max(f, "0");
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_rr_add(f->st, f->zid, "u.example.com", "A",
+	                     "192.0.2.9", 60, -1),
+	    0);
+	assert_int_equal(store_bump_serial(f->st, f->zid), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(journal_rows(f), 3);
+	memset(&j, 0, sizeof(j));
+	assert_int_equal(
+	    store_journal_read(f->st, f->zid, 110, jcollect_cb, &j), 0);
+	assert_int_equal(j.n, 3);
+	assert_int_equal(j.last_to, 111);
+	assert_int_equal(serial_of(f), 111);
+}
+
+/* PowerDNS's core tables, indexes and constraints: `db init` makes them
+ * as Debian's pdns schema file does. */
+static void
+test_init_pdns_schema(void **state)
+{
+	struct fx f = { 0 };
+	static char ours[32768], theirs[32768];
+	char *ddl;
+
+	(void)state;
+	if ((ddl = slurp(pdns_schema[be])) == NULL)
+		fail_msg("%s missing: apt-get install pdns-backend-%s",
+		    pdns_schema[be], be == BE_PGSQL ? "pgsql" : "sqlite3");
+	fx_paths(&f);
+	fx_open(&f);
+	assert_int_equal(store_init(f.st), 0);
+	sql_text(&f, core_ddl[be], ours, sizeof(ours));
+	fx_close(&f);
+	memset(&f, 0, sizeof(f));
+	fx_paths(&f);
+	fx_open(&f);
+	sql(&f, ddl);
+	free(ddl);
+	sql_text(&f, core_ddl[be], theirs, sizeof(theirs));
+	fx_close(&f);
+	squeeze(ours);
+	squeeze(theirs);
+	/* all seven tables */
+	assert_non_null(strstr(theirs, "supermasters"));
+	assert_non_null(strstr(theirs, "cryptokeys"));
+	assert_true(
+	    strlen(theirs) > 1000 && strlen(theirs) < sizeof(theirs) - 1);
+	assert_string_equal(ours, theirs);
+}
+
+/* Our own tables, triggers, functions and indexes, as one string. */
+static const char *const own_ddl[] = {
+	[BE_SQLITE] = "SELECT group_concat(sql, ';') FROM (SELECT sql "
+	              "FROM sqlite_master WHERE sql IS NOT NULL AND "
+	              "(name LIKE 'coredns%' OR tbl_name LIKE 'coredns%') "
+	              "ORDER BY type, name)",
+	[BE_PGSQL] =
+	    "SELECT (SELECT string_agg(pg_get_triggerdef(oid), ';' "
+	    "ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal) "
+	    "|| '|' || (SELECT string_agg(proname || ' ' || md5(prosrc), ';' "
+	    "ORDER BY proname) FROM pg_proc "
+	    "WHERE pronamespace = 'public'::regnamespace) || '|' || "
+	    "(SELECT string_agg(table_name || '.' || column_name || ' ' "
+	    "|| data_type || ' ' || coalesce(column_default, '') || ' ' || "
+	    "is_nullable, ';' ORDER BY table_name, ordinal_position) "
+	    "FROM information_schema.columns WHERE table_schema = 'public' "
+	    "AND table_name LIKE 'coredns%') || '|' || "
+	    "(SELECT string_agg(indexdef, ';' ORDER BY indexname) "
+	    "FROM pg_indexes WHERE schemaname = 'public' "
+	    "AND tablename LIKE 'coredns%')",
+};
+
+/* A store made by an older binary: the core schema and our migrations
+ * up to `version`, as that binary's `db init` left them. */
+static void
+old_store(struct fx *f, int version)
+{
+	const struct sql_migration *m = NULL;
+	const char *schema = NULL;
+	char q[64];
+
+#ifdef HAVE_PGSQL
+	if (be == BE_PGSQL) {
+		schema = pgsql_schema_sql;
+		m = pgsql_migrations;
+	}
+#endif
+	if (be == BE_SQLITE) {
+		schema = sqlite_schema_sql;
+		m = sqlite_migrations;
+	}
+	sql(f, schema);
+	for (; m->version != 0 && m->version <= version; m++)
+		sql(f, m->sql);
+	snprintf(
+	    q, sizeof(q), "INSERT INTO coredns_schema VALUES (%d)", version);
+	sql(f, q);
+}
+
+/* `db migrate` brings a store of every older version up to this one
+ * (on PostgreSQL: v1 -> v2 -> v3, and v2 -> v3; on SQLite v1 -> v2):
+ * our schema as `db init` makes it, the core tables untouched, the zone
+ * served, and the triggers of the new versions working. */
+static void
+test_migrate_previous(void **state)
+{
+	static char fresh[32768], got[32768], before[16384], after[16384];
+	struct store_bulk *bk = NULL;
+	struct store_zone z;
+	struct fx f = { 0 };
+	int64_t gen, zid = 0;
+	int have, want, v;
+	char err[256], want_err[128];
+
+	(void)state;
+	fx_paths(&f);
+	fx_open(&f);
+	assert_int_equal(store_init(f.st), 0);
+	assert_int_equal(store_version(f.st, &have, &want), 0);
+	assert_true(want >= 2);
+	sql_text(&f, own_ddl[be], fresh, sizeof(fresh));
+	assert_true(strlen(fresh) > 500 && strlen(fresh) < sizeof(fresh) - 1);
+	fx_close(&f);
+
+	for (v = 1; v < want; v++) {
+		memset(&f, 0, sizeof(f));
+		fx_paths(&f);
+		fx_open(&f);
+		old_store(&f, v);
+		sql(&f, "INSERT INTO domains (name, type) VALUES ('old.test', "
+		        "'MASTER');"
+		        "INSERT INTO records (domain_id, name, type, content, "
+		        "ttl) VALUES (1, 'old.test', 'SOA', 'a.old.test "
+		        "h.old.test 7 1 1 1 1', 60), "
+		        "(1, 'www.old.test', 'A', '192.0.2.1', 60)");
+		assert_int_equal(
+		    store_check(f.st, err, sizeof(err)), ERR_CONFIG);
+		snprintf(want_err, sizeof(want_err),
+		    "schema version %d, this program needs %d: run "
+		    "`coredns-util db migrate`",
+		    v, want);
+		if (strstr(err, want_err) == NULL)
+			fail_msg("v%d: %s", v, err);
+		sql_text(&f, core_ddl[be], before, sizeof(before));
+
+		assert_int_equal(store_migrate(f.st), 0);
+		assert_int_equal(store_version(f.st, &have, &want), 0);
+		assert_int_equal(have, want);
+		assert_int_equal(store_check(f.st, err, sizeof(err)), 0);
+		sql_text(&f, core_ddl[be], after, sizeof(after));
+		assert_string_equal(before, after);
+		sql_text(&f, own_ddl[be], got, sizeof(got));
+		assert_string_equal(got, fresh);
+		/* exactly one version row */
+		assert_int_equal(
+		    sql_int(&f, "SELECT count(*) FROM coredns_schema"), 1);
+
+		/* the old zone: served, stepped, renamed */
+		assert_int_equal(store_steward_pass(f.st, NULL), 0);
+		sql(&f,
+		    "INSERT INTO records (domain_id, name, type, content, "
+		    "ttl) VALUES (1, 'ftp.old.test', 'A', '192.0.2.2', 60)");
+		assert_int_equal(store_steward_pass(f.st, NULL), 0);
+		assert_int_equal(store_zone_get(f.st, "old.test", &z), 0);
+		assert_int_equal(z.serial, 8);
+		assert_int_equal(z.served_serial, 8);
+		gen = z.generation;
+		sql(&f, "UPDATE domains SET name = 'new.test' WHERE id = 1");
+		assert_int_equal(store_zone_get(f.st, "new.test", &z), 0);
+		assert_int_equal(z.generation, gen + 1);
+		assert_int_equal(
+		    store_zone_set_kind(f.st, 1, STORE_ZONE_NATIVE), 0);
+		assert_int_equal(zone_generation(&f, 1), gen + 2);
+
+		/* a bulk load: one generation step (PostgreSQL: the INSERT
+		 * trigger's WHEN of migration 002 skips its rows) */
+		assert_int_equal(store_begin(f.st), 0);
+		assert_int_equal(store_zone_create(f.st, "bulk.test",
+		                     STORE_ZONE_NATIVE, &zid),
+		    0);
+		assert_int_equal(store_bulk_begin(f.st, zid, &bk), 0);
+		assert_int_equal(
+		    store_bulk_add(bk, "bulk.test", "SOA",
+		        "ns.bulk.test. h.bulk.test. 3 1 1 1 1", 60, -1),
+		    0);
+		assert_int_equal(
+		    store_bulk_add(bk, "a.bulk.test", "A", "192.0.2.3", 60, -1),
+		    0);
+		assert_int_equal(store_bulk_end(bk, NULL), 0);
+		assert_int_equal(store_commit(f.st), 0);
+		assert_int_equal(zone_generation(&f, zid), 2);
+		assert_int_equal(
+		    sql_int(&f, "SELECT count(*) FROM coredns_pending"), 0);
+		fx_close(&f);
+	}
+}
+
 #ifdef HAVE_PGSQL
 /* PostgreSQL only: NOTIFY per zone at commit, one txid per transaction,
  * BOOL columns read as 0/1. */
@@ -1230,10 +1963,6 @@ test_pg_step_per_txn(void **state)
 	assert_int_equal(pass(f), 0);
 }
 
-#define CW_TXNS 40 /* transactions per writer */
-
-static atomic_int cw_done; /* writers finished */
-
 struct cw_writer {
 	const char *dsn;
 	int k;
@@ -1306,96 +2035,6 @@ out:
 	PQfinish(pg);
 	atomic_fetch_add(&cw_done, 1);
 	return NULL;
-}
-
-/* The zone as sorted "name type content ttl" lines. */
-struct cw_rows {
-	char **v;
-	size_t n, cap;
-};
-
-static void
-cw_add(struct cw_rows *r, const char *name, const char *type,
-    const char *content, int64_t ttl)
-{
-	char line[512];
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 64;
-		r->v = realloc(r->v, r->cap * sizeof(*r->v));
-		assert_non_null(r->v);
-	}
-	snprintf(
-	    line, sizeof(line), "%s %s %s %" PRId64, name, type, content, ttl);
-	r->v[r->n] = strdup(line);
-	assert_non_null(r->v[r->n]);
-	r->n++;
-}
-
-static int
-cw_row_cb(void *arg, const struct store_row *row)
-{
-	cw_add(arg, row->name, row->type, row->content, row->ttl);
-	return 0;
-}
-
-static int
-cw_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-cw_fini(struct cw_rows *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		free(r->v[i]);
-	free(r->v);
-}
-
-/* The journal applied to the zone as first served. */
-struct cw_replay {
-	struct cw_rows rows;
-	int steps, bad;
-	uint32_t from, to;
-};
-
-static int
-cw_journal_cb(void *arg, const struct store_journal_entry *e)
-{
-	struct cw_replay *r = arg;
-	struct cw_rows one = { 0 };
-	size_t i;
-
-	if (r->steps == 0 || e->serial_from != r->from ||
-	    e->serial_to != r->to) {
-		/* a new step follows on from the last one */
-		if (r->steps > 0 && e->serial_from != r->to)
-			r->bad++;
-		r->steps++;
-		r->from = e->serial_from;
-		r->to = e->serial_to;
-	}
-	cw_add(&one, e->row.name, e->row.type, e->row.content, e->row.ttl);
-	if (e->add) {
-		cw_add(&r->rows, e->row.name, e->row.type, e->row.content,
-		    e->row.ttl);
-	} else {
-		for (i = 0; i < r->rows.n; i++) {
-			if (strcmp(r->rows.v[i], one.v[0]) == 0)
-				break;
-		}
-		if (i == r->rows.n) {
-			r->bad++; /* deleting what is not there */
-		} else {
-			free(r->rows.v[i]);
-			r->rows.v[i] = r->rows.v[--r->rows.n];
-		}
-	}
-	cw_fini(&one);
-	return 0;
 }
 
 /* Two writers on connections of their own commit interleaved
@@ -1582,7 +2221,18 @@ main(int argc, char **argv)
 		    test_bulk_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_bulk_abort, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_domains_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_journal_autoprune, setup, teardown),
+		cmocka_unit_test(test_init_pdns_schema),
+		cmocka_unit_test(test_migrate_previous),
 	};
+	const struct CMUnitTest sqlite_only[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_sqlite_concurrent_writers, setup, teardown),
+	};
+	struct CMUnitTest sqlite_tests[NTESTS(tests) + NTESTS(sqlite_only)];
 #ifdef HAVE_PGSQL
 	const struct CMUnitTest pg_only[] = {
 		cmocka_unit_test_setup_teardown(
@@ -1618,5 +2268,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [sqlite|pgsql]\n", argv[0]);
 		return 2;
 	}
-	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+	memcpy(sqlite_tests, tests, sizeof(tests));
+	memcpy(sqlite_tests + NTESTS(tests), sqlite_only, sizeof(sqlite_only));
+	return cmocka_run_group_tests_name(
+	    "store_sqlite", sqlite_tests, NULL, NULL);
 }

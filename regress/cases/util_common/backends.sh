@@ -9,6 +9,10 @@
 #   sq SQL          raw SQL on the store (sqlite3, or psql on the DSN);
 #                   rows print as "a|b" lines on both
 #   both FUNC       runs FUNC on SQLite, then on PostgreSQL
+#   one_error DESC REGEX ARGS...
+#                   coredns-util --db "$DSN" ARGS must fail with exit 1
+#                   and exactly one line on stderr, matching REGEX
+#                   ("errors are one line"); the line is left in ERR
 #
 # Check descriptions get a "[sqlite] " or "[pg] " prefix. The cluster
 # is stopped (and its dir removed) by the EXIT trap.
@@ -48,6 +52,21 @@ sq() {
 		psql "$DSN" -X -q -A -t -v ON_ERROR_STOP=1 -c "$*" 2>>"$ULOG"
 	else
 		sqlite3 "$PWD/sqlite.db" "$@" 2>>"$ULOG"
+	fi
+}
+
+one_error() {
+	local d=$1 re=$2 rc
+	shift 2
+	ERR=$("$UTIL" --db "$DSN" "$@" 2>&1 >/dev/null)
+	rc=$?
+	printf '%s\n' "$ERR" >>"$ULOG"
+	if [ "$rc" = 1 ] && [ -n "$ERR" ] &&
+		[ "$(printf '%s\n' "$ERR" | wc -l)" = 1 ] && [[ $ERR =~ $re ]]; then
+		ok "$d: exit 1, one line"
+	else
+		fail "$d: exit 1, one line" "exit $rc, stderr:" "$ERR" \
+		    "wanted one line matching: $re"
 	fi
 }
 

@@ -2,7 +2,10 @@
 # regress/cases/util_db/test.sh - coredns-util db: init, migrate, check
 # (garbage content, trailing dot, upper case, CNAME beside data, listed
 # with ids) and steward --once after raw SQL edits (one serial step);
-# on SQLite and on PostgreSQL.
+# their refusals are one line naming the store (no log line of the
+# store's beside); on SQLite and on PostgreSQL. Then SQLite files only:
+# --db beats COREDNS_DB beats ./coredns.db (the file written is checked),
+# and a missing file is created by db init only.
 . "$REGRESS_DIR/lib.sh"
 . "$REGRESS_DIR/cases/util_common/backends.sh"
 
@@ -10,14 +13,43 @@ serial() {
 	u zone show "$1" | sed -n 's/^serial: //p'
 }
 
+# where DESC: the error line left in ERR (one_error) names the store
+where() {
+	if [[ $ERR == *"$DSN"* ]]; then
+		ok "$1: the error names the store"
+	else
+		fail "$1: the error names the store" "no '$DSN' in: $ERR"
+	fi
+}
+
 checks() {
 	u zone list >/dev/null
 	check_eq "$?" 1 "an empty database is refused"
 	check_has "$("$UTIL" --db "$DSN" zone list 2>&1)" 'db (init|migrate)' \
 	    "the refusal names the command"
+	# SQLite: no file yet (see files below); PostgreSQL: an empty database
+	one_error "db migrate without PowerDNS tables" \
+	    'create (it|a store) with coredns-util db init' db migrate
+	where "db migrate without PowerDNS tables"
 	check_cmd "db init" u db init
-	u db init >/dev/null
-	check_eq "$?" 1 "db init twice fails with 1"
+
+	# ---- errors are one line: what and where, no store log line -------
+	one_error "db init twice" \
+	    '^coredns-util db: .*: already a store \(schema version [0-9]+\), not created again$' \
+	    db init
+	where "db init twice"
+	v=$(sq "SELECT version FROM coredns_schema")
+	sq "UPDATE coredns_schema SET version = 99"
+	one_error "db migrate on a store newer than the program" \
+	    "^coredns-util db: .*: schema version 99 is newer than this program's $v: upgrade coredns-util\$" \
+	    db migrate
+	where "db migrate on a newer store"
+	one_error "zone list on a newer store" \
+	    "^coredns-util zone: .*: the store has schema version 99, newer than this program's $v" \
+	    zone list
+	where "zone list on a newer store"
+	sq "UPDATE coredns_schema SET version = $v"
+	check_has "$(u db migrate)" 'nothing to do' "schema version put back"
 	check_has "$(u db migrate)" 'nothing to do' "db migrate on a current store"
 	check_has "$(u db check)" 'no problem rows' "db check of an empty store"
 
@@ -92,6 +124,78 @@ checks() {
 
 }
 
+# ---- SQLite files: which one is written, and none made by mistake ------
+files() {
+	local d=$PWD/files c n
+	BACKEND=sqlite
+	mkdir -p "$d/cwd" "$d/none"
+	sqlite3 "$d/none.db" "SELECT 1" >/dev/null # an empty database
+	zones() { # zones FILE: the zone names in that SQLite file
+		sqlite3 "$1" "SELECT name FROM domains ORDER BY name" 2>&1 |
+		    tr '\n' ' '
+	}
+
+	# the store is --db, else $COREDNS_DB, else sqlite:coredns.db in the
+	# current directory: each command below writes a zone, and only the
+	# file it names gets it
+	(cd "$d/cwd" && env -u COREDNS_DB "$UTIL" db init &&
+	    env -u COREDNS_DB "$UTIL" zone create dflt.test) >/dev/null 2>>"$ULOG"
+	check_eq "$(zones "$d/cwd/coredns.db")" "dflt.test " \
+	    "no --db, no COREDNS_DB: ./coredns.db written"
+	(cd "$d/cwd" && COREDNS_DB= "$UTIL" zone create empty.test) \
+	    >/dev/null 2>>"$ULOG"
+	check_eq "$(zones "$d/cwd/coredns.db")" "dflt.test empty.test " \
+	    "an empty COREDNS_DB counts as unset"
+	(cd "$d/cwd" && COREDNS_DB=sqlite:$d/env.db "$UTIL" db init &&
+	    COREDNS_DB=sqlite:$d/env.db "$UTIL" zone create env.test) \
+	    >/dev/null 2>>"$ULOG"
+	check_eq "$(zones "$d/env.db")|$(zones "$d/cwd/coredns.db")" \
+	    "env.test |dflt.test empty.test " \
+	    "COREDNS_DB beats the default: only its file written"
+	(cd "$d/cwd" && COREDNS_DB=sqlite:$d/env.db "$UTIL" \
+	    --db "sqlite:$d/flag.db" db init &&
+	    COREDNS_DB=sqlite:$d/env.db "$UTIL" --db "sqlite:$d/flag.db" \
+	    zone create flag.test &&
+	    COREDNS_DB=sqlite:$d/env.db "$UTIL" --db="sqlite:$d/flag.db" \
+	    zone create flag2.test) >/dev/null 2>>"$ULOG"
+	check_eq "$(zones "$d/flag.db")|$(zones "$d/env.db")|$(zones "$d/cwd/coredns.db")" \
+	    "flag.test flag2.test |env.test |dflt.test empty.test " \
+	    "--db (and --db=) beats COREDNS_DB: only its file written"
+
+	# a missing SQLite file: only db init creates it; every other
+	# command refuses it in one line naming db init, and leaves no file
+	DSN=sqlite:$d/none/x.db
+	printf '@ 3600 IN SOA ns hm 1 1 1 1 1\n@ NS ns\nns A 192.0.2.1\n' \
+	    >x.test.zone
+	n=0
+	for c in "zone list" "zone show x.test" "zone export x.test" \
+	    "zone create x.test" "zone import x.test.zone" \
+	    "zone increase-serial x.test" "rrset add x.test www A 192.0.2.1" \
+	    "record list x.test" "metadata list x.test" "tsigkey list" \
+	    "journal show x.test" "db check" "db migrate" "db steward --once"; do
+		one_error "$c on a missing file" \
+		    "^coredns-util [a-z]+: no SQLite store at $d/none/x\.db: create it with coredns-util db init" \
+		    $c
+		n=$((n + 1))
+	done
+	check_eq "$(ls -A "$d/none")" "" "none of those $n commands left a file"
+	check_cmd "db init creates the missing file" u db init
+	check_eq "$(sqlite3 "$d/none/x.db" "SELECT count(*) FROM coredns_schema")" \
+	    1 "db init: a store in it"
+
+	# an existing database without a store: db init makes one in it,
+	# but not in a PowerDNS database (that is db migrate's)
+	DSN=sqlite:$d/none.db
+	check_cmd "db init in an empty SQLite file" u db init
+	sqlite3 "$d/pdns.db" "CREATE TABLE domains (id INTEGER PRIMARY KEY)"
+	DSN=sqlite:$d/pdns.db
+	one_error "db init of a PowerDNS database" \
+	    "^coredns-util db: sqlite:$d/pdns\.db: holds a PowerDNS database, not created again: turn it into a store with coredns-util db migrate\$" \
+	    db init
+	BACKEND=
+}
+
 both checks
+files
 check_nogrep "$ULOG" 'Sanitizer|runtime error' "no sanitizer reports"
 done_testing

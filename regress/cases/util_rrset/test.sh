@@ -62,8 +62,35 @@ del 192.0.2.3 3600" "replace: journal holds the difference"
 	u rrset add r.test bad A 300 not-an-address >/dev/null
 	check_eq "$?" 1 "bad content: exit 1"
 	check_eq "$(serial r.test)" "$s3" "bad content: nothing written"
-	u rrset add r.test x.other.test. A 300 192.0.2.1 >/dev/null
-	check_eq "$?" 1 "name outside the zone: exit 1"
+	# ---- errors are one line (no warning or store log line before) -------
+	one_error "name outside the zone" "^coredns-util rrset: 'x\.other\.test' is not in zone 'r\.test'\$" \
+	    rrset add r.test x.other.test. A 300 192.0.2.1
+	one_error "delete outside the zone" "is not in zone 'r\.test'\$" \
+	    rrset delete r.test x.other.test. A
+	one_error "bad content" "argument:1: bad A rdata" \
+	    rrset add r.test bad A 300 192.0.2
+	# an error of the database itself: the driver's message (which the
+	# store logs) is folded into the tool's one line
+	if [ "$BACKEND" = pg ]; then
+		sq 'CREATE FUNCTION util_no_writes() RETURNS trigger
+		    LANGUAGE plpgsql AS $f$ BEGIN
+		    RAISE EXCEPTION $m$no writes today$m$; END $f$;
+		    CREATE TRIGGER util_no_writes BEFORE INSERT ON records
+		    FOR EACH ROW EXECUTE FUNCTION util_no_writes()'
+	else
+		sq "CREATE TRIGGER util_no_writes BEFORE INSERT ON records
+		    BEGIN SELECT RAISE(ABORT, 'no writes today'); END"
+	fi
+	s4=$(serial r.test)
+	one_error "a database error" \
+	    '^coredns-util rrset: nothing written: .*\(.*no writes today.*\)$' \
+	    rrset add r.test www A 300 192.0.2.1
+	check_eq "$(serial r.test)" "$s4" "a database error: nothing written"
+	if [ "$BACKEND" = pg ]; then
+		sq "DROP TRIGGER util_no_writes ON records"
+	else
+		sq "DROP TRIGGER util_no_writes"
+	fi
 	u rrset add r.test ns1 A 300 192.0.2.53 >/dev/null
 	u rrset add r.test mail A 300 192.0.2.25 >/dev/null
 	check_cmd "named-checkzone -i local accepts the export" \

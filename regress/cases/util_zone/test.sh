@@ -4,6 +4,8 @@
 # named-checkzone accepts and named-compilezone reads as the original;
 # re-import writes nothing; an edited file writes exactly the difference
 # (checked in coredns_journal); a bad line names file:line, writes nothing.
+# set-kind and increase-serial also by their pdnsutil spellings;
+# increase-serial follows X-SERIAL-POLICY (increment, unixtime, date).
 # Every check runs on SQLite and on PostgreSQL.
 . "$REGRESS_DIR/lib.sh"
 . "$REGRESS_DIR/cases/util_common/backends.sh"
@@ -47,6 +49,70 @@ checks() {
 	check_has "$(u zone show b.test)" '^kind: NATIVE$' "set-kind took"
 	check_cmd "zone increase-serial" u zone increase-serial b.test
 	check_eq "$(serial b.test)" 2 "increase-serial: one step"
+	check_cmd "set-kind (pdnsutil spelling)" u set-kind b.test MASTER
+	check_has "$(u zone show b.test)" '^kind: MASTER$' \
+	    "set-kind (pdnsutil spelling) took"
+	check_cmd "increase-serial (pdnsutil spelling)" u increase-serial b.test
+	check_eq "$(serial b.test)" 3 "increase-serial (pdnsutil spelling): one step"
+	"$UTIL" --db "$DSN" set-kind b.test >/dev/null 2>&1
+	check_eq "$?" 2 "set-kind without KIND: exit 2"
+	"$UTIL" --db "$DSN" increase-serial >/dev/null 2>&1
+	check_eq "$?" 2 "increase-serial without ZONE: exit 2"
+
+	# ---- increase-serial follows the zone's X-SERIAL-POLICY ------------
+	u zone create pol.test >/dev/null
+	pid=$(sq "SELECT id FROM domains WHERE name = 'pol.test'")
+	u zone increase-serial pol.test >/dev/null
+	check_eq "$(serial pol.test)" 2 "no policy: increment"
+	u metadata set pol.test X-SERIAL-POLICY increment >/dev/null
+	u zone increase-serial pol.test >/dev/null
+	check_eq "$(serial pol.test)" 3 "increment: + 1"
+	u metadata set pol.test X-SERIAL-POLICY unixtime >/dev/null
+	t0=$(date +%s)
+	u zone increase-serial pol.test >/dev/null
+	t1=$(date +%s)
+	s=$(serial pol.test)
+	if [ "$s" -ge "$t0" ] && [ "$s" -le "$t1" ]; then
+		ok "unixtime: the clock"
+	else
+		fail "unixtime: the clock" "serial $s, clock $t0..$t1"
+	fi
+	u zone increase-serial pol.test >/dev/null
+	t1=$(date +%s)
+	s2=$(serial pol.test)
+	if [ "$s2" -gt "$s" ] && { [ "$s2" -le "$t1" ] || [ "$s2" = $((s + 1)) ]; }; then
+		ok "unixtime again: the clock, or + 1 within the same second"
+	else
+		fail "unixtime again: the clock, or + 1 within the same second" \
+		    "serial $s then $s2, clock $t1"
+	fi
+	u metadata set pol.test X-SERIAL-POLICY date >/dev/null
+	d0=$(date -u +%Y%m%d)
+	u zone increase-serial pol.test >/dev/null
+	d1=$(date -u +%Y%m%d)
+	s=$(serial pol.test)
+	check_match "$s" "${d0}00|${d1}00" "date: YYYYMMDD00 (UTC)"
+	u zone increase-serial pol.test >/dev/null
+	d2=$(date -u +%Y%m%d)
+	# (or the next day's 00, when midnight just passed)
+	check_match "$(serial pol.test)" "$((s + 1))|${d2}00" \
+	    "date again the same day: nn + 1"
+	s=$(serial pol.test)
+	u metadata set pol.test X-SERIAL-POLICY bogus >/dev/null
+	err=$("$UTIL" --db "$DSN" zone increase-serial pol.test 2>&1 >/dev/null)
+	check_eq "$(serial pol.test)" $((s + 1)) "unknown policy: increment"
+	check_has "$err" "unknown X-SERIAL-POLICY 'bogus'" \
+	    "unknown policy: the store's warning still shown"
+	# each step journaled from the old SOA to the new one, never through
+	# the serial increase-serial writes to hand the step to the steward
+	check_eq "$(sq "SELECT count(DISTINCT serial_to) FROM coredns_journal
+	    WHERE domain_id = $pid")" 7 "7 steps, 7 journal steps"
+	check_eq "$(sq "SELECT count(*) FROM coredns_journal
+	    WHERE domain_id = $pid AND type = 'SOA' AND NOT (
+	    (op = 'del' AND content LIKE '% ' || serial_from || ' %') OR
+	    (op = 'add' AND content LIKE '% ' || serial_to || ' %'))")" 0 \
+	    "journal: each step from the old SOA to the new one"
+	check_cmd "zone delete pol.test" u zone delete pol.test
 	check_cmd "zone delete" u zone delete b.test
 	check_cmd "delete-zone (pdnsutil spelling)" u delete-zone c.test
 	check_eq "$(u zone list)" a.test "deleted zones are gone"
