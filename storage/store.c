@@ -1367,24 +1367,110 @@ order_batches(struct pendv *pv)
 	qsort(pv->v, pv->n, sizeof(*pv->v), by_batch);
 }
 
+/* net_diff's view of a change: its row in comparable form */
+struct nd {
+	struct pend *p;
+	char *name; /* name_key of the name; NULL: matches nothing */
+	size_t i;   /* place in the batch */
+};
+
+static int
+nd_row_cmp(const struct nd *a, const struct nd *b)
+{
+	const struct pend *p = a->p, *q = b->p;
+	int c;
+
+	if (a->name == NULL || b->name == NULL)
+		return (a->name == NULL) - (b->name == NULL);
+	if (p->ttl_null != q->ttl_null)
+		return p->ttl_null ? -1 : 1;
+	if (!p->ttl_null && p->ttl != q->ttl)
+		return p->ttl < q->ttl ? -1 : 1;
+	if (p->prio_null != q->prio_null)
+		return p->prio_null ? -1 : 1;
+	if (!p->prio_null && p->prio != q->prio)
+		return p->prio < q->prio ? -1 : 1;
+	if ((c = strcasecmp(p->type, q->type)) != 0)
+		return c;
+	if ((c = strcmp(a->name, b->name)) != 0)
+		return c;
+	if (p->content == NULL || q->content == NULL)
+		return (q->content == NULL) - (p->content == NULL);
+	return strcmp(p->content, q->content);
+}
+
+static int
+nd_cmp(const void *x, const void *y)
+{
+	const struct nd *a = x, *b = y;
+	int c = nd_row_cmp(a, b);
+
+	if (c != 0)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
 /* Cancels changes undone later in the batch of `n` rows at `v`, so that
- * what is left is the net difference. */
-static void
+ * what is left is the net difference: each change meets the first later
+ * opposite change of the same row (same_row) not met yet. The changes
+ * are sorted by row, then walked in batch order row by row: the open
+ * (unmet) changes of a row are all of one kind, so each opposite change
+ * meets the oldest open one. O(n log n): an UPDATE of a whole zone is
+ * millions of changes. */
+static int
 net_diff(struct pend *v, size_t n)
 {
-	size_t i, j;
+	char key[STORE_NAME_MAX];
+	struct nd *d;
+	size_t *open, i, j, k, head, tail;
+	int rc = 0;
 
+	if (n < 2)
+		return 0;
+	d = calloc(n, sizeof(*d));
+	open = calloc(n, sizeof(*open));
+	if (d == NULL || open == NULL) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
-		if (v[i].dead)
+		d[i].p = &v[i];
+		d[i].i = i;
+		if (v[i].dead || v[i].type == NULL || v[i].name == NULL ||
+		    name_key(key, sizeof(key), v[i].name) != 0)
 			continue;
-		for (j = i + 1; j < n; j++) {
-			if (!v[j].dead && v[j].add != v[i].add &&
-			    same_row(&v[i], &v[j])) {
-				v[i].dead = v[j].dead = true;
-				break;
+		if ((d[i].name = strdup(key)) == NULL) {
+			rc = ERR_NOMEM;
+			goto out;
+		}
+	}
+	qsort(d, n, sizeof(*d), nd_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && d[i].name != NULL &&
+		                nd_row_cmp(&d[i], &d[j]) == 0;
+		     j++)
+			;
+		if (d[i].name == NULL)
+			continue;
+		head = tail = 0;
+		for (k = i; k < j; k++) {
+			struct pend *p = d[k].p;
+
+			if (head < tail && v[open[head]].add != p->add) {
+				v[open[head++]].dead = true;
+				p->dead = true;
+			} else {
+				open[tail++] = d[k].i;
 			}
 		}
 	}
+out:
+	if (d != NULL)
+		for (i = 0; i < n; i++)
+			free(d[i].name);
+	free(d);
+	free(open);
+	return rc;
 }
 
 static bool
@@ -1684,7 +1770,8 @@ steward_zone(struct store *st, int64_t zone_id, bool *stepped)
 	for (a = 0; a < pv.n; a = b) {
 		for (b = a + 1; b < pv.n && pv.v[b].last == pv.v[a].last; b++)
 			;
-		net_diff(pv.v + a, b - a);
+		if ((rc = net_diff(pv.v + a, b - a)) != 0)
+			goto out;
 		/* the batch's SOA: the last one it added */
 		end = &prev;
 		for (i = a; i < b; i++) {
