@@ -112,6 +112,11 @@ int reply_add_txt(struct request *req, enum section sec, const uint8_t *owner,
 /* An EDNS option for the reply's OPT record (ignored without EDNS). */
 int reply_add_edns_option(
     struct request *req, uint16_t code, const void *data, uint16_t len);
+/* Octets the reply's sections may fill without being truncated: the
+ * UDP size (the client's, capped by the block's bufsize; 512 without
+ * EDNS) less the OPT record and the options added so far; over TCP the
+ * largest message. */
+size_t reply_room(const struct request *req);
 /* The reply's wire bytes as built so far (before OPT/truncation). */
 const uint8_t *reply_packet(const struct request *req, size_t *len);
 bool reply_started(const struct request *req);

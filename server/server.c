@@ -102,11 +102,11 @@ reply_header_only(struct request *req, uint16_t rcode)
 	reply_init(req, rcode);
 }
 
-/* Adds OPT and applies the size limit: the last step of every reply. */
-static void
-finish_wire(struct request *req)
+/* The size the whole reply (OPT included) may have: the client's UDP
+ * size capped by the block's bufsize; 512 without EDNS. */
+static size_t
+wire_limit(const struct request *req)
 {
-	struct wire_writer *w = &req->ww;
 	size_t limit = REQ_BUF_SIZE - 1;
 	uint16_t bufsize =
 	    req->sb != NULL ? req->sb->bufsize : EDNS_DEFAULT_SIZE;
@@ -125,6 +125,28 @@ finish_wire(struct request *req)
 			limit = 512;
 		}
 	}
+	return limit;
+}
+
+size_t
+reply_room(const struct request *req)
+{
+	size_t limit = wire_limit(req), opt = 0;
+
+	if (req->q.edns)
+		opt = 11 + (size_t)req->optlen;
+	return limit > opt ? limit - opt : 0;
+}
+
+/* Adds OPT and applies the size limit: the last step of every reply. */
+static void
+finish_wire(struct request *req)
+{
+	struct wire_writer *w = &req->ww;
+	size_t limit = wire_limit(req);
+	uint16_t bufsize =
+	    req->sb != NULL ? req->sb->bufsize : EDNS_DEFAULT_SIZE;
+
 	if (req->q.edns) {
 		size_t optsz = 11 + (size_t)req->optlen;
 

@@ -31,17 +31,13 @@ label_offsets(const uint8_t *name, uint8_t *offs)
 static size_t
 reply_limit(const struct request *req)
 {
-	size_t lim;
+	size_t lim = reply_room(req);
 
-	if (request_proto(req) != PROTO_UDP)
-		return 65535;
-	lim = request_edns(req) ? request_edns_size(req) : 512;
-	if (lim > EDNS_DEFAULT_SIZE)
-		lim = EDNS_DEFAULT_SIZE;
-	if (lim < 512)
-		lim = 512;
-	/* leave room for the OPT record */
-	return request_edns(req) ? lim - 11 : lim;
+	/* optional data in UDP answers: no more than 1232 octets, the
+	 * size that passes without fragments (DNS flag day 2020) */
+	if (request_proto(req) == PROTO_UDP && lim > EDNS_DEFAULT_SIZE - 11)
+		lim = EDNS_DEFAULT_SIZE - 11;
+	return lim;
 }
 
 /* Adds the RRset `s` with its owner at packet offset `off` (a pointer)
@@ -156,21 +152,29 @@ referral(struct request *req, const struct zsnap *z, const struct znode *cut,
 	if (cut_off == 0 || cut_off > 0x3fff)
 		return 0; /* owners were written in full: no glue offsets */
 	pkt = reply_packet(req, &plen);
-	p = ns.body;
-	for (unsigned i = 0; i < ns.count; i++) {
-		uint16_t rdlen = wire_get16(p + 8);
-		size_t toff = start + 2 + 10;
+	/* RFC 9471: glue below the cut is required (when it does not fit,
+	 * the core truncates: TC), the addresses of other name servers are
+	 * optional and must not cause that: required first, for every NS,
+	 * then optional ones while they fit */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t off = start;
 
-		/* RFC 9471: glue below the cut is required; when it does
-		 * not fit, the reply is truncated (TC) by the core */
-		if (dname_is_subdomain(pkt + toff, cut->name))
-			add_addresses(req, pkt + toff, toff, lookup, arg,
-			    SIZE_MAX, z, info);
-		else if (reply_offset(req) < limit)
-			add_addresses(
-			    req, pkt + toff, toff, lookup, arg, limit, z, info);
-		start += 2u + 10u + rdlen;
-		p += 10u + rdlen;
+		p = ns.body;
+		for (unsigned i = 0; i < ns.count; i++) {
+			uint16_t rdlen = wire_get16(p + 8);
+			size_t toff = off + 2 + 10;
+			bool below = dname_is_subdomain(pkt + toff, cut->name);
+
+			if (pass == 0 && below)
+				add_addresses(req, pkt + toff, toff, lookup,
+				    arg, SIZE_MAX, z, info);
+			else if (pass == 1 && !below &&
+			         reply_offset(req) < limit)
+				add_addresses(req, pkt + toff, toff, lookup,
+				    arg, limit, z, info);
+			off += 2u + 10u + rdlen;
+			p += 10u + rdlen;
+		}
 	}
 	return 0;
 }
