@@ -234,6 +234,26 @@ sanitizer_check() {
 	fi
 }
 
+# stop_peer PID NAME: stops another daemon the case started (nsd, knotd,
+# pdns_server): SIGTERM, wait up to 5 s, then SIGKILL (a failed check)
+stop_peer() {
+	local pid=$1 name=$2 i
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 25); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		fail "$name exits on SIGTERM within 5 s" "killed with SIGKILL"
+	else
+		wait "$pid" 2>/dev/null
+		ok "$name stopped"
+	fi
+}
+
 # stop_coredns [PID [SIGNAL]]: SIGTERM (default) the daemon, wait up to 15 s,
 # then SIGKILL. Checks exit status 0 and a log free of sanitizer reports.
 stop_coredns() {

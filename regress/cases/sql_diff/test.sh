@@ -84,24 +84,6 @@ for z in $ZONES; do
 	cp "$CASE_DIR/$z.zone" "$T/zones/$z.zone"
 done
 
-# stop_peer PID NAME: SIGTERM, wait up to 5 s, then SIGKILL
-stop_peer() {
-	local pid=$1 name=$2 i
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 1 25); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.2
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		fail "$name exits on SIGTERM within 5 s" "killed with SIGKILL"
-	else
-		wait "$pid" 2>/dev/null
-		ok "$name stopped"
-	fi
-}
 NSD_PID=
 KNOT_PID=
 # NSD forks its xfrd and server children: on an early exit, stop the

@@ -131,19 +131,7 @@ py "$CASE_DIR/pdns.py" "$PPORT" "$PORT" new.p.test A "the new record" \
     www.p.test A "existing name again"
 
 # stop PowerDNS by its PID (bounded), then ours
-kill -TERM "$PDNS_PID" 2>/dev/null
-for i in $(seq 1 25); do
-	kill -0 "$PDNS_PID" 2>/dev/null || break
-	sleep 0.2
-done
-if kill -0 "$PDNS_PID" 2>/dev/null; then
-	kill -KILL "$PDNS_PID" 2>/dev/null
-	wait "$PDNS_PID" 2>/dev/null
-	fail "pdns_server exits on SIGTERM within 5 s" "killed with SIGKILL"
-else
-	wait "$PDNS_PID" 2>/dev/null
-	ok "pdns_server stopped"
-fi
+stop_peer "$PDNS_PID" pdns_server
 stop_coredns
 check_nogrep "$ULOG" 'Sanitizer|runtime error' "no sanitizer reports from coredns-util"
 done_testing
